@@ -1,0 +1,28 @@
+"""The REST API under /api/v1. Each app contributes one router from its `api.py`."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI, Swagger
+
+from csm.accounts.api import router as accounts_router
+from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
+from csm.catalogue.api import router as catalogue_router
+from csm.core.api import router as core_router
+from csm.core.api_errors import install_error_handlers
+
+api = NinjaAPI(
+    title="CSM API",
+    version="1",
+    description=(
+        "Customer satisfaction management (ISO 10001-10004). Authenticate with `Authorization: Bearer csm_…` "
+        "(create a token under *API tokens*). Lists use cursor pagination: pass `next_cursor` back as `cursor`. "
+        'Every error has the shape `{"detail": …, "code": …}`; a 422 lists each bad field.'
+    ),
+    auth=[BearerTokenAuth(), SessionActorAuth()],
+    docs=Swagger(settings={"persistAuthorization": True}),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", catalogue_router)
+api.add_router("", core_router)

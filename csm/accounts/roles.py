@@ -1,0 +1,46 @@
+"""Roles and what each may do. One table, read by every view and endpoint through `require`.
+
+Permissions are plain strings "<area>.<verb>". Later modules add their areas here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    QUALITY_MANAGER = "quality_manager", _("Quality manager")
+    COMPLAINT_HANDLER = "complaint_handler", _("Complaint handler")
+    INSPECTOR = "inspector", _("Inspector")
+    ASSESSOR = "assessor", _("Assessor")
+    VIEWER = "viewer", _("Viewer")
+
+
+VIEW_ORG = "organization.view"
+MANAGE_MEMBERS = "members.manage"
+MANAGE_UNITS = "units.manage"
+VIEW_CATALOGUE = "catalogue.view"
+EDIT_CATALOGUE = "catalogue.edit"
+VIEW_CALENDARS = "calendars.view"
+EDIT_CALENDARS = "calendars.edit"
+VIEW_AUDIT = "audit.view"
+USE_API = "api.use"
+
+_EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ORG_ADMIN: frozenset(
+        _EVERYONE | {MANAGE_MEMBERS, MANAGE_UNITS, EDIT_CATALOGUE, EDIT_CALENDARS, VIEW_AUDIT}
+    ),
+    Role.QUALITY_MANAGER: frozenset(_EVERYONE | {MANAGE_UNITS, EDIT_CATALOGUE, EDIT_CALENDARS, VIEW_AUDIT}),
+    Role.COMPLAINT_HANDLER: frozenset(_EVERYONE),
+    Role.INSPECTOR: frozenset(_EVERYONE),
+    Role.ASSESSOR: frozenset(_EVERYONE | {VIEW_AUDIT}),
+    Role.VIEWER: frozenset(_EVERYONE),
+}
+
+
+def role_allows(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS.get(role, frozenset())

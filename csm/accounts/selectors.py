@@ -1,0 +1,140 @@
+"""Reads for organisations, people and units, always scoped by the actor's organisation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.db.models import QuerySet
+
+from csm.accounts import roles
+from csm.accounts.context import Actor
+from csm.accounts.models import ApiToken, ClientOrganization, Membership, Organization, Unit, User
+from csm.core.errors import NotFound
+
+
+def resolve_actor(*, user: User, organization_slug: str) -> Actor:
+    """The actor for `user` in the organisation with this slug; NotFound if not an active member."""
+    if not user.is_authenticated:
+        raise NotFound()
+    membership = (
+        Membership.objects.select_related("organization", "user")
+        .filter(user=user, organization__slug=organization_slug, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return Actor(user=membership.user, organization=membership.organization, membership=membership)
+
+
+def resolve_actor_by_id(*, user: User, organization_id: int) -> Actor:
+    membership = (
+        Membership.objects.select_related("organization", "user")
+        .filter(user=user, organization_id=organization_id, is_active=True)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return Actor(user=membership.user, organization=membership.organization, membership=membership)
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def actor_for_token(*, raw_token: str) -> tuple[Actor, ApiToken] | None:
+    """The actor behind a bearer token `csm_<prefix>_<secret>`, or None if unknown or revoked."""
+    parts = raw_token.split("_")
+    if len(parts) != 3 or parts[0] != "csm":
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organization")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token_digest(raw_token), token.digest):
+        return None
+    if not token.user.is_active:
+        return None
+    membership = Membership.objects.filter(
+        user_id=token.user_id, organization_id=token.organization_id, is_active=True
+    ).first()
+    if membership is None:
+        return None
+    return Actor(user=token.user, organization=token.organization, membership=membership), token
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.select_related("organization").filter(user=user, is_active=True)
+
+
+def list_units(*, actor: Actor) -> QuerySet[Unit]:
+    actor.require(roles.VIEW_ORG)
+    return Unit.objects.filter(organization_id=actor.organization_id).select_related("client", "parent")
+
+
+def access_unit(*, actor: Actor, unit_id: int) -> Unit:
+    try:
+        return list_units(actor=actor).get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def list_clients(*, actor: Actor) -> QuerySet[ClientOrganization]:
+    actor.require(roles.VIEW_ORG)
+    return ClientOrganization.objects.filter(organization_id=actor.organization_id)
+
+
+def access_client(*, actor: Actor, client_id: int) -> ClientOrganization:
+    try:
+        return list_clients(actor=actor).get(pk=client_id)
+    except (ClientOrganization.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def list_memberships(*, actor: Actor) -> QuerySet[Membership]:
+    actor.require(roles.VIEW_ORG)
+    return Membership.objects.filter(organization_id=actor.organization_id).select_related("user")
+
+
+def access_membership(*, actor: Actor, membership_id: int) -> Membership:
+    try:
+        return list_memberships(actor=actor).get(pk=membership_id)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def list_api_tokens(*, actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own tokens in the current organisation."""
+    return ApiToken.objects.filter(organization_id=actor.organization_id, user=actor.user)
+
+
+def access_api_token(*, actor: Actor, token_id: int) -> ApiToken:
+    try:
+        return list_api_tokens(actor=actor).get(pk=token_id)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def unit_tree(*, actor: Actor) -> list[tuple[Unit, int]]:
+    """Units in depth-first order with their depth, for indented display."""
+    units = list(list_units(actor=actor).order_by("name", "id"))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[tuple[Unit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for child in children.get(parent_id, []):
+            ordered.append((child, depth))
+            walk(child.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def get_organization_by_slug(*, slug: str) -> Organization:
+    try:
+        return Organization.objects.get(slug=slug)
+    except Organization.DoesNotExist:
+        raise NotFound() from None

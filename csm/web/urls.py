@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from csm.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("csm.accounts.auth_urls")),
+    path("o/<slug:org_slug>/", include("csm.accounts.urls")),
+    path("o/<slug:org_slug>/catalogue/", include("csm.catalogue.urls")),
+    path("o/<slug:org_slug>/", include("csm.core.urls")),
+]
