@@ -150,3 +150,14 @@ class CalendarHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class PeriodicSweep(models.Model):
+    """When each periodic sweep was last enqueued; the row lock keeps several workers from
+    enqueuing the same sweep twice."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,50 @@
+"""Periodic sweeps: tasks the worker enqueues on a fixed interval.
+
+`enqueue_due_sweeps` may run in every worker process at once: each sweep's row is locked while it
+is checked, so a sweep is enqueued once per interval however many workers run. Later modules add
+their sweeps (SLA reminders, retention purges) to SWEEPS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from csm.core import clock, tasks
+from csm.core.models import PeriodicSweep
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    every: dt.timedelta
+    task: Any
+
+
+SWEEPS: tuple[Sweep, ...] = (
+    Sweep("clear_expired_sessions", dt.timedelta(hours=1), tasks.clear_expired_sessions),
+    Sweep("prune_task_results", dt.timedelta(days=1), tasks.prune_task_results),
+)
+
+
+def is_due(last: dt.datetime | None, every: dt.timedelta, now: dt.datetime) -> bool:
+    return last is None or now - last >= every
+
+
+def enqueue_due_sweeps(*, sweeps: tuple[Sweep, ...] = SWEEPS, now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every sweep whose interval has passed; returns the names enqueued."""
+    now = now or clock.now()
+    enqueued = []
+    for sweep in sweeps:
+        PeriodicSweep.objects.get_or_create(name=sweep.name)
+        with transaction.atomic():
+            row = PeriodicSweep.objects.select_for_update().get(name=sweep.name)
+            if is_due(row.last_enqueued_at, sweep.every, now):
+                sweep.task.enqueue()
+                row.last_enqueued_at = now
+                row.save(update_fields=["last_enqueued_at"])
+                enqueued.append(sweep.name)
+    return enqueued
