@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI, Swagger
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router, Swagger
 
 from csm.accounts.api import router as accounts_router
 from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from csm.catalogue.api import router as catalogue_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
+from csm.core.errors import NotFound
 
 api = NinjaAPI(
     title="CSM API",
@@ -26,3 +28,15 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", catalogue_router)
 api.add_router("", core_router)
+
+# Registered last, so it only answers what no router matched: an unknown URL under /api/v1/ gets
+# the JSON error shape instead of the HTML 404 page. New routers go above this line.
+unknown_paths = Router(auth=None)
+
+
+@unknown_paths.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise NotFound()
+
+
+api.add_router("", unknown_paths)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csm.accounts",
     "csm.catalogue",
     "csm.web",
+    "csm.demo",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,10 @@ STORAGES = {
         )
     },
 }
+# In development WhiteNoise serves every app's static/ folder as it is, picking up edits without a
+# restart; production serves the collectstatic output from STATIC_ROOT (docs/deployment.md).
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 CACHES = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from csm.accounts import selectors, services
 from csm.accounts.context import Actor
@@ -26,7 +26,7 @@ from csm.accounts.schemas import (
     UnitPatch,
 )
 from csm.core.pagination import paginate
-from csm.core.schemas import ERRORS, PageOut
+from csm.core.schemas import ERRORS, Id, PageOut, PageQuery
 from csm.core.writes import resolve_reference
 
 router = Router(tags=["organisation"])
@@ -69,12 +69,10 @@ def _unit_refs(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class UnitFilter(Schema):
-    cursor: str | None = None
-    limit: int | None = None
+class UnitFilter(PageQuery):
     kind: UnitKind | None = None
-    parent_id: int | None = None
-    client_id: int | None = None
+    parent_id: Id | None = None
+    client_id: Id | None = None
     q: str | None = None
 
 
@@ -117,11 +115,6 @@ def delete_unit(request: HttpRequest, unit_id: int) -> Any:
 
 # Client organisations ---------------------------------------------------------------------------
 
-class PageQuery(Schema):
-    cursor: str | None = None
-    limit: int | None = None
-
-
 @router.get("/clients", response={200: PageOut[ClientOut], **ERRORS})
 def list_clients(request: HttpRequest, filters: Query[PageQuery]) -> Any:
     return paginate(selectors.list_clients(actor=_actor(request)), cursor=filters.cursor, limit=filters.limit)
@@ -142,6 +135,13 @@ def update_client(request: HttpRequest, client_id: int, payload: ClientPatch) ->
     actor = _actor(request)
     client = selectors.access_client(actor=actor, client_id=client_id)
     return services.update_client(actor=actor, client=client, **payload.dict(exclude_unset=True))
+
+
+@router.delete("/clients/{client_id}", response={204: None, **ERRORS})
+def delete_client(request: HttpRequest, client_id: int) -> Any:
+    actor = _actor(request)
+    services.delete_client(actor=actor, client=selectors.access_client(actor=actor, client_id=client_id))
+    return Status(204, None)
 
 
 # Memberships ------------------------------------------------------------------------------------
@@ -187,5 +187,6 @@ def update_membership(request: HttpRequest, membership_id: int, payload: Members
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
 def delete_membership(request: HttpRequest, membership_id: int) -> Any:
     actor = _actor(request)
-    services.remove_member(actor=actor, membership=selectors.access_membership(actor=actor, membership_id=membership_id))
+    membership = selectors.access_membership(actor=actor, membership_id=membership_id)
+    services.remove_member(actor=actor, membership=membership)
     return Status(204, None)

@@ -38,6 +38,13 @@ class BearerTokenAuth(HttpBearer):
 class SessionActorAuth(SessionAuth):
     """The signed-in user, in the organisation chosen with the switcher. CSRF is enforced."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF only guards a signed-in session: without one (e.g. an API client with a revoked
+        # token) the answer is 401, not ninja's "CSRF check Failed" 403.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: Any) -> Actor | None:
         user = request.user
         org_id = request.session.get(SESSION_ORG_KEY)

@@ -29,9 +29,9 @@ def org_view(permission: str | None = None) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 actor = resolve_actor(user=request.user, organization_slug=org_slug)  # type: ignore[arg-type]
+                request.actor = actor  # type: ignore[attr-defined]
                 if permission:
                     actor.require(permission)
-                request.actor = actor  # type: ignore[attr-defined]
                 if request.session.get(SESSION_ORG_KEY) != actor.organization_id:
                     request.session[SESSION_ORG_KEY] = actor.organization_id
                 return view(request, *args, **kwargs)

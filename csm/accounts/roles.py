@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from csm.core.audit import VIEW_AUDIT
+
 
 class Role(models.TextChoices):
     ORG_ADMIN = "org_admin", _("Organisation admin")
@@ -25,7 +27,6 @@ VIEW_CATALOGUE = "catalogue.view"
 EDIT_CATALOGUE = "catalogue.edit"
 VIEW_CALENDARS = "calendars.view"
 EDIT_CALENDARS = "calendars.edit"
-VIEW_AUDIT = "audit.view"
 USE_API = "api.use"
 
 _EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API}

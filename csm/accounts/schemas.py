@@ -1,11 +1,19 @@
+"""API schemas for the organisation, units, clients and memberships.
+
+Patch schemas list every field as optional; a field that may not be empty is typed without None,
+so an explicit null is a 422 on that field while an absent one leaves the value unchanged.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
 from csm.accounts.models import UnitKind
 from csm.accounts.roles import Role
+from csm.core.schemas import Id, omittable
 
 
 class OrganizationOut(Schema):
@@ -18,28 +26,28 @@ class OrganizationOut(Schema):
 
 
 class OrganizationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    default_language: str | None = None
-    timezone: str | None = None
-    country: str | None = Field(None, min_length=2, max_length=2)
+    name: str = omittable(min_length=1, max_length=200)
+    default_language: Literal["en", "pl", "zh-hans"] = omittable()
+    timezone: str = omittable(min_length=1, max_length=64, description="An IANA time zone, e.g. Europe/Warsaw.")
+    country: str = omittable(pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2 code, e.g. PL.")
 
 
 class UnitIn(Schema):
     kind: UnitKind
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
-    parent_id: int | None = None
-    client_id: int | None = None
+    parent_id: Id | None = None
+    client_id: Id | None = None
     is_active: bool = True
 
 
 class UnitPatch(Schema):
-    kind: UnitKind | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
-    code: str | None = Field(None, max_length=40)
-    parent_id: int | None = None
-    client_id: int | None = None
-    is_active: bool | None = None
+    kind: UnitKind = omittable()
+    name: str = omittable(min_length=1, max_length=200)
+    code: str = omittable(max_length=40)
+    parent_id: Id | None = Field(None, description="null moves the unit to the top of the tree.")
+    client_id: Id | None = None
+    is_active: bool = omittable()
 
 
 class UnitOut(Schema):
@@ -47,8 +55,8 @@ class UnitOut(Schema):
     kind: UnitKind
     name: str
     code: str
-    parent_id: int | None
-    client_id: int | None
+    parent_id: Id | None
+    client_id: Id | None
     is_active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -60,8 +68,8 @@ class ClientIn(Schema):
 
 
 class ClientPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    code: str | None = Field(None, max_length=40)
+    name: str = omittable(min_length=1, max_length=200)
+    code: str = omittable(max_length=40)
 
 
 class ClientOut(Schema):
@@ -77,13 +85,13 @@ class MembershipIn(Schema):
 
 
 class MembershipPatch(Schema):
-    role: Role | None = None
-    is_active: bool | None = None
+    role: Role = omittable()
+    is_active: bool = omittable()
 
 
 class MembershipOut(Schema):
     id: int
-    user_id: int
+    user_id: Id
     email: str
     full_name: str
     role: Role

@@ -3,12 +3,16 @@ transaction and records an audit event."""
 
 from __future__ import annotations
 
+import functools
+import re
 import secrets
+import zoneinfo
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from csm.accounts import roles
 from csm.accounts.context import Actor
@@ -25,20 +29,23 @@ ORGANIZATION_FIELDS = ("name", "default_language", "timezone", "country")
 
 
 def _check_unit_parent(unit: Unit, parent: Unit | None) -> None:
+    """The parent must be a unit of the same organisation that is not the unit or below it."""
+    if parent is None:
+        return
+    if parent.organization_id != unit.organization_id:
+        raise InvalidInput("parent", str(_("No such object in this organisation.")))
+    node: Unit | None = parent
     seen: set[int] = set()
-    node = parent
-    while node is not None:
-        if node.pk == unit.pk or node.pk in seen:
-            raise InvalidInput("parent", "A unit cannot be placed under itself or its own descendant.")
+    while node is not None and node.pk not in seen:
+        if unit.pk is not None and node.pk == unit.pk:
+            raise InvalidInput("parent", str(_("A unit cannot be placed under itself or its own descendant.")))
         seen.add(node.pk)
         node = node.parent
-    if parent is not None and parent.organization_id != unit.organization_id:
-        raise InvalidInput("parent", "No such object in this organisation.")
 
 
 def _check_unit_client(unit: Unit, client: ClientOrganization | None) -> None:
     if client is not None and client.organization_id != unit.organization_id:
-        raise InvalidInput("client", "No such object in this organisation.")
+        raise InvalidInput("client", str(_("No such object in this organisation.")))
 
 
 @transaction.atomic
@@ -82,21 +89,47 @@ def update_client(*, actor: Actor, client: ClientOrganization, **data: Any) -> C
 
 
 @transaction.atomic
+def delete_client(*, actor: Actor, client: ClientOrganization) -> None:
+    """Delete a client organisation; a client that units still serve is a Conflict."""
+    actor.require(roles.MANAGE_UNITS)
+    delete_audited(client, actor=actor.user, organization_id=actor.organization_id)
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _check_organization_fields(data: dict[str, Any]) -> None:
+    errors = []
+    if "timezone" in data and data["timezone"] not in _time_zones():
+        errors.append({"field": "timezone", "message": str(_("Use an IANA time zone name, e.g. Europe/Warsaw."))})
+    if "country" in data and not re.fullmatch(r"[A-Z]{2}", str(data["country"] or "")):
+        errors.append({"field": "country", "message": str(_("Use an ISO 3166 alpha-2 code, e.g. PL."))})
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+@transaction.atomic
 def update_organization(*, actor: Actor, **data: Any) -> Organization:
+    """Change the organisation's name, language, time zone or country (organisation admins only)."""
     actor.require(roles.MANAGE_MEMBERS)
+    _check_organization_fields(data)
     org = actor.organization
     update_audited(org, actor=actor.user, data=data, fields=ORGANIZATION_FIELDS, organization_id=org.pk)
     return org
 
 
 def _ensure_admin_remains(membership: Membership, *, new_role: str | None, active: bool) -> None:
+    """Refuse a change that would leave the organisation without an active admin. The admins' rows
+    are locked so two admins demoting each other at once cannot both succeed."""
     if membership.role != roles.Role.ORG_ADMIN or (new_role == roles.Role.ORG_ADMIN and active):
         return
-    others = Membership.objects.filter(
+    admins = Membership.objects.select_for_update().filter(
         organization_id=membership.organization_id, role=roles.Role.ORG_ADMIN, is_active=True
-    ).exclude(pk=membership.pk)
-    if not others.exists():
-        raise Conflict("An organisation must keep at least one active organisation admin.")
+    )
+    if not any(pk != membership.pk for pk in admins.values_list("pk", flat=True)):
+        raise Conflict(str(_("An organisation must keep at least one active organisation admin.")))
 
 
 @transaction.atomic
@@ -104,7 +137,7 @@ def add_member(*, actor: Actor, email: str, role: str, full_name: str = "", pass
     """Add a user (created if new, with the given password or none usable) to the organisation."""
     actor.require(roles.MANAGE_MEMBERS)
     if role not in roles.Role.values:
-        raise InvalidInput("role", f"Unknown role {role!r}.")
+        raise InvalidInput("role", str(_("Unknown role.")))
     email = email.strip().lower()
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -117,7 +150,7 @@ def add_member(*, actor: Actor, email: str, role: str, full_name: str = "", pass
         user.set_password(password)
         create_audited(user, actor=actor.user, fields=("email", "full_name"), organization_id=actor.organization_id)
     if Membership.objects.filter(organization_id=actor.organization_id, user=user).exists():
-        raise Conflict("This person is already a member of the organisation.")
+        raise Conflict(str(_("This person is already a member of the organisation.")))
     membership = Membership(organization=actor.organization, user=user, role=role)
     return create_audited(
         membership, actor=actor.user, fields=("user", "role", "is_active"), organization_id=actor.organization_id
@@ -138,9 +171,15 @@ def update_membership(*, actor: Actor, membership: Membership, **data: Any) -> M
 
 @transaction.atomic
 def remove_member(*, actor: Actor, membership: Membership) -> None:
+    """Remove a member and revoke their API tokens here, so re-adding them later does not
+    silently revive old tokens. Events: one "deleted", then one "revoked" per live token."""
     actor.require(roles.MANAGE_MEMBERS)
     _ensure_admin_remains(membership, new_role=None, active=False)
+    tokens = list(ApiToken.objects.filter(organization_id=membership.organization_id, user_id=membership.user_id,
+                                          revoked_at__isnull=True).order_by("pk"))
     delete_audited(membership, actor=actor.user, organization_id=actor.organization_id)
+    for token in tokens:
+        revoke_api_token(actor=actor, token=token)
 
 
 @transaction.atomic
@@ -148,7 +187,7 @@ def create_api_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Make a token for the actor in this organisation. The raw secret is returned once, never stored."""
     actor.require(roles.USE_API)
     if not name.strip():
-        raise InvalidInput("name", "Give the token a name, e.g. the integration that will use it.")
+        raise InvalidInput("name", str(_("Give the token a name, e.g. the integration that will use it.")))
     prefix = secrets.token_hex(6)
     raw = f"csm_{prefix}_{secrets.token_urlsafe(32).replace('_', '-')}"
     token = ApiToken(organization=actor.organization, user=actor.user, name=name.strip(), prefix=prefix,

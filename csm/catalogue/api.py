@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from csm.accounts.context import Actor
 from csm.accounts.selectors import access_unit
 from csm.catalogue import selectors, services
-from csm.catalogue.models import Channel, Staffing
+from csm.catalogue.models import Channel, CharacteristicCategory, CharacteristicKind, Staffing
 from csm.catalogue.schemas import (
     CharacteristicIn,
     CharacteristicOut,
@@ -29,7 +29,7 @@ from csm.catalogue.schemas import (
     TouchPointPatch,
 )
 from csm.core.pagination import paginate
-from csm.core.schemas import ERRORS, PageOut
+from csm.core.schemas import ERRORS, Id, PageOut, PageQuery
 from csm.core.writes import resolve_reference
 
 router = Router(tags=["catalogue"])
@@ -60,16 +60,14 @@ def _refs(actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-class ListQuery(Schema):
-    cursor: str | None = None
-    limit: int | None = None
-    q: str | None = None
+class ListQuery(PageQuery):
+    q: str | None = Field(None, description="Case-insensitive part of the name.")
 
 
 # Services ---------------------------------------------------------------------------------------
 
 class ServiceFilter(ListQuery):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     is_active: bool | None = None
 
 
@@ -113,8 +111,8 @@ def delete_service(request: HttpRequest, service_id: int) -> Any:
 # Touch points -----------------------------------------------------------------------------------
 
 class TouchPointFilter(ListQuery):
-    service_id: int | None = None
-    unit_id: int | None = None
+    service_id: Id | None = None
+    unit_id: Id | None = None
     channel: Channel | None = None
     staffing: Staffing | None = None
     is_active: bool | None = None
@@ -171,7 +169,7 @@ def _line_out(line: Any) -> dict[str, Any]:
 
 
 class ServiceScopedFilter(ListQuery):
-    service_id: int | None = None
+    service_id: Id | None = None
 
 
 @router.get("/touch-lines", response={200: PageOut[TouchLineOut], **ERRORS})
@@ -275,9 +273,9 @@ def _characteristic_out(item: Any) -> dict[str, Any]:
 
 
 class CharacteristicFilter(ListQuery):
-    kind: str | None = None
-    category: str | None = None
-    touch_point_id: int | None = None
+    kind: CharacteristicKind | None = None
+    category: CharacteristicCategory | None = None
+    touch_point_id: Id | None = None
 
 
 @router.get("/characteristics", response={200: PageOut[CharacteristicOut], **ERRORS})

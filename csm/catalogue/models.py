@@ -100,6 +100,9 @@ class TouchLineStep(models.Model):
         ordering = ["line", "position"]
         constraints = [models.UniqueConstraint(fields=["line", "position"], name="linestep_unique_position")]
 
+    def __str__(self) -> str:
+        return f"{self.line_id}#{self.position}: {self.touch_point_id}"
+
 
 class Openness(models.TextChoices):
     SEMI_OPEN = "semi_open", _("Semi-open")

@@ -1,26 +1,40 @@
+"""API schemas for the service blueprint.
+
+Patch schemas list every field as optional; a field that may not be empty is typed without None,
+so an explicit null is a 422 on that field while an absent one leaves the value unchanged.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from ninja import Field, Schema
 
-from csm.catalogue.models import CharacteristicKind, Channel, Direction, Openness, Staffing
+from csm.catalogue.models import (
+    Channel,
+    CharacteristicCategory,
+    CharacteristicKind,
+    Direction,
+    Openness,
+    Staffing,
+)
+from csm.core.schemas import Id, omittable
 
 
 class ServiceIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
     description: str = ""
-    unit_id: int | None = None
+    unit_id: Id | None = None
     is_active: bool = True
 
 
 class ServicePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    code: str | None = Field(None, max_length=40)
-    description: str | None = None
-    unit_id: int | None = None
-    is_active: bool | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    code: str = omittable(max_length=40)
+    description: str = omittable()
+    unit_id: Id | None = None
+    is_active: bool = omittable()
 
 
 class ServiceOut(Schema):
@@ -28,45 +42,45 @@ class ServiceOut(Schema):
     name: str
     code: str
     description: str
-    unit_id: int | None
+    unit_id: Id | None
     is_active: bool
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
 class TouchPointIn(Schema):
-    service_id: int
+    service_id: Id
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
     staffing: Staffing
     channel: Channel
     location: str = Field("", max_length=200)
-    unit_id: int | None = None
+    unit_id: Id | None = None
     description: str = ""
     is_active: bool = True
 
 
 class TouchPointPatch(Schema):
-    service_id: int | None = None
-    name: str | None = Field(None, min_length=1, max_length=200)
-    code: str | None = Field(None, max_length=40)
-    staffing: Staffing | None = None
-    channel: Channel | None = None
-    location: str | None = Field(None, max_length=200)
-    unit_id: int | None = None
-    description: str | None = None
-    is_active: bool | None = None
+    service_id: Id = omittable()
+    name: str = omittable(min_length=1, max_length=200)
+    code: str = omittable(max_length=40)
+    staffing: Staffing = omittable()
+    channel: Channel = omittable()
+    location: str = omittable(max_length=200)
+    unit_id: Id | None = None
+    description: str = omittable()
+    is_active: bool = omittable()
 
 
 class TouchPointOut(Schema):
     id: int
-    service_id: int
+    service_id: Id
     name: str
     code: str
     staffing: Staffing
     channel: Channel
     location: str
-    unit_id: int | None
+    unit_id: Id | None
     description: str
     is_active: bool
     created_at: dt.datetime
@@ -74,56 +88,58 @@ class TouchPointOut(Schema):
 
 
 class TouchLineIn(Schema):
-    service_id: int
+    service_id: Id
     name: str = Field(min_length=1, max_length=200)
     direction: Direction
     description: str = ""
-    touch_point_ids: list[int] = Field(min_length=2, description="The touch points in order along the line.")
+    touch_point_ids: list[Id] = Field(
+        min_length=2, description="The touch points in order along the line, all of the line's service."
+    )
 
 
 class TouchLinePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    direction: Direction | None = None
-    description: str | None = None
-    touch_point_ids: list[int] | None = Field(None, min_length=2)
+    name: str = omittable(min_length=1, max_length=200)
+    direction: Direction = omittable()
+    description: str = omittable()
+    touch_point_ids: list[Id] = omittable(min_length=2)
 
 
 class TouchLineOut(Schema):
     id: int
-    service_id: int
+    service_id: Id
     name: str
     direction: Direction
     description: str
-    touch_point_ids: list[int]
+    touch_point_ids: list[Id]
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
 class TouchFaceIn(Schema):
-    service_id: int
+    service_id: Id
     name: str = Field(min_length=1, max_length=200)
     openness: Openness
     description: str = ""
-    touch_point_ids: list[int] = []
-    touch_line_ids: list[int] = []
+    touch_point_ids: list[Id] = Field([], description="Touch points of the face's service.")
+    touch_line_ids: list[Id] = Field([], description="Touch lines of the face's service.")
 
 
 class TouchFacePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    openness: Openness | None = None
-    description: str | None = None
-    touch_point_ids: list[int] | None = None
-    touch_line_ids: list[int] | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    openness: Openness = omittable()
+    description: str = omittable()
+    touch_point_ids: list[Id] = omittable()
+    touch_line_ids: list[Id] = omittable()
 
 
 class TouchFaceOut(Schema):
     id: int
-    service_id: int
+    service_id: Id
     name: str
     openness: Openness
     description: str
-    touch_point_ids: list[int]
-    touch_line_ids: list[int]
+    touch_point_ids: list[Id]
+    touch_line_ids: list[Id]
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -132,22 +148,22 @@ class CharacteristicIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kind: CharacteristicKind
     description: str = ""
-    touch_point_ids: list[int] = []
+    touch_point_ids: list[Id] = []
 
 
 class CharacteristicPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    kind: CharacteristicKind | None = None
-    description: str | None = None
-    touch_point_ids: list[int] | None = None
+    name: str = omittable(min_length=1, max_length=200)
+    kind: CharacteristicKind = omittable()
+    description: str = omittable()
+    touch_point_ids: list[Id] = omittable()
 
 
 class CharacteristicOut(Schema):
     id: int
     name: str
     kind: CharacteristicKind
-    category: str
+    category: CharacteristicCategory
     description: str
-    touch_point_ids: list[int]
+    touch_point_ids: list[Id]
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
@@ -26,7 +27,7 @@ M = TypeVar("M", bound=models.Model)
 def _get(qs: QuerySet[M], pk: object) -> M:
     try:
         return qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
@@ -50,7 +51,7 @@ def access_touch_point(*, actor: Actor, touch_point_id: int) -> TouchPoint:
 
 def list_touch_lines(*, actor: Actor) -> QuerySet[TouchLine]:
     actor.require(roles.VIEW_CATALOGUE)
-    steps = TouchLineStep.objects.order_by("position").select_related("touch_point")
+    steps = TouchLineStep.objects.order_by("position")
     return (
         TouchLine.objects.filter(organization_id=actor.organization_id)
         .select_related("service")

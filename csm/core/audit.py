@@ -10,14 +10,27 @@ import datetime as dt
 import decimal
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models
+from django.db.models import QuerySet
 
 from csm.core.models import AuditEvent
 from csm.core.request_context import current_request_id
 
 JSONValue = Any
+
+# The permission to read the audit trail; the role table in accounts.roles grants it.
+VIEW_AUDIT = "audit.view"
+
+
+class AuditReader(Protocol):
+    """What reading history needs of an actor (accounts.context.Actor satisfies it)."""
+
+    @property
+    def organization_id(self) -> int: ...
+
+    def can(self, permission: str) -> bool: ...
 
 
 def to_json_value(value: Any) -> JSONValue:
@@ -75,3 +88,13 @@ def record_event(
         changes=dict(changes or {}),
         request_id=current_request_id(),
     )
+
+
+def history_for(*, actor: AuditReader, obj: models.Model) -> QuerySet[AuditEvent]:
+    """The history of one object of the actor's organisation, newest first; empty for roles that
+    may not read the audit trail (so detail pages can always include it)."""
+    if not actor.can(VIEW_AUDIT):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        organization_id=actor.organization_id, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")

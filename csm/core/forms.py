@@ -7,7 +7,7 @@ from django import forms
 from csm.core.errors import DomainError, InvalidInput
 
 
-def add_domain_errors(form: forms.Form, exc: DomainError) -> None:
+def add_domain_errors(form: forms.BaseForm, exc: DomainError) -> None:
     if isinstance(exc, InvalidInput) and isinstance(exc.detail, list):
         for item in exc.detail:
             field = item.get("field")

@@ -76,6 +76,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["organization", "object_type", "object_id"], name="audit_org_object"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
@@ -83,9 +86,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events are append-only.")
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.object_type}#{self.object_id}"
 
 
 class BusinessCalendar(OrgScopedModel):
@@ -102,6 +102,10 @@ class BusinessCalendar(OrgScopedModel):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="calendar_unique_name"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(is_default=True), name="calendar_one_default",
+                violation_error_message=_("The organisation already has a default calendar."),
+            ),
         ]
         indexes = [models.Index(fields=["organization", "id"], name="calendar_org_id")]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -18,6 +18,9 @@ from django.db.models import QuerySet
 from csm.core.errors import InvalidInput
 
 T = TypeVar("T")
+
+# Primary keys are signed 64-bit integers; a cursor outside that range is forged, not stale.
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -32,13 +35,14 @@ def encode_cursor(last_id: int) -> str:
 
 def decode_cursor(cursor: str) -> int:
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
         kind, _, value = text.partition(":")
-        if kind != "id":
-            raise ValueError(kind)
-        return int(value)
+        last_id = int(value) if kind == "id" and value.isascii() and value.isdigit() else -1
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput("cursor", "This cursor is not valid; use next_cursor from a previous page.") from None
+        last_id = -1
+    if not 0 <= last_id <= MAX_ID:
+        raise InvalidInput("cursor", "This cursor is not valid; use next_cursor from a previous page.")
+    return last_id
 
 
 def clamp_limit(limit: int | None) -> int:
@@ -49,7 +53,7 @@ def clamp_limit(limit: int | None) -> int:
     return limit
 
 
-def paginate(queryset: QuerySet[T], *, cursor: str | None, limit: int | None) -> Page[T]:
+def paginate(queryset: QuerySet[Any, T], *, cursor: str | None, limit: int | None) -> Page[T]:
     size = clamp_limit(limit)
     qs = queryset.order_by("pk")
     if cursor:
@@ -57,6 +61,9 @@ def paginate(queryset: QuerySet[T], *, cursor: str | None, limit: int | None) ->
     rows = list(qs[: size + 1])
     has_more = len(rows) > size
     rows = rows[:size]
-    last = rows[-1] if rows else None
-    last_id = (last["id"] if isinstance(last, dict) else last.pk) if last is not None else None  # type: ignore[attr-defined]
-    return Page(items=rows, next_cursor=encode_cursor(last_id) if has_more and last_id is not None else None)
+    return Page(items=rows, next_cursor=encode_cursor(_row_id(rows[-1])) if has_more else None)
+
+
+def _row_id(row: object) -> int:
+    """The primary key of a model instance or of a `.values()` dict (which must include "id")."""
+    return int(row["id"] if isinstance(row, dict) else row.pk)  # type: ignore[attr-defined]

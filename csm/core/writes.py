@@ -1,7 +1,9 @@
 """Helpers every service uses to validate, save and audit a model in one step.
 
 They guarantee: a model is fully validated before it is saved (Django ValidationError becomes
-InvalidInput naming each field), and an audit event records exactly what changed.
+InvalidInput naming each field, and a per-organisation unique constraint names its own field),
+a save that still trips a database constraint is a Conflict rather than a crash, and one audit
+event records exactly what changed.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import ProtectedError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
 
 from csm.core.audit import diff, record_event, snapshot
 from csm.core.errors import Conflict, InvalidInput, NotFound
@@ -19,23 +22,53 @@ from csm.core.errors import Conflict, InvalidInput, NotFound
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
 
+# The tenant key is implied by every scoped constraint, so it never names the bad field.
+_TENANT_FIELD = "organization"
+
 
 def validation_errors(exc: ValidationError) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     if hasattr(exc, "error_dict"):
         for field, field_errors in exc.error_dict.items():
             for error in field_errors:
-                errors.extend({"field": field, "message": m} for m in error.messages)
+                errors.extend({"field": field, "message": str(m)} for m in error.messages)
     else:
-        errors.extend({"field": "__all__", "message": m} for m in exc.messages)
+        errors.extend({"field": NON_FIELD_ERRORS, "message": str(m)} for m in exc.messages)
+    return errors
+
+
+def _constraint_field(constraint: Any) -> str:
+    fields = [f for f in getattr(constraint, "fields", ()) if f != _TENANT_FIELD]
+    return fields[0] if len(fields) == 1 else NON_FIELD_ERRORS
+
+
+def _constraint_errors(instance: models.Model, exclude: set[str]) -> list[dict[str, str]]:
+    """Like Model.validate_constraints, but `unique_together`-style constraints led by the tenant
+    key name their other field, e.g. a duplicate service name is an error on `name`."""
+    errors: list[dict[str, str]] = []
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            try:
+                constraint.validate(model_class, instance, exclude=exclude)
+            except ValidationError as exc:
+                field = _constraint_field(constraint)
+                if exc.code in {"unique", "unique_together"} and field != NON_FIELD_ERRORS:
+                    errors.append({"field": field, "message": str(_("This value is already in use."))})
+                else:
+                    errors.extend({"field": field, "message": str(m)} for m in exc.messages)
     return errors
 
 
 def validate(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    excluded = set(exclude)
+    errors: list[dict[str, str]] = []
     try:
-        instance.full_clean(exclude=list(exclude), validate_unique=True, validate_constraints=True)
+        instance.full_clean(exclude=excluded, validate_unique=True, validate_constraints=False)
     except ValidationError as exc:
-        raise InvalidInput(errors=validation_errors(exc)) from None
+        errors = validation_errors(exc)
+    errors += _constraint_errors(instance, excluded | {e["field"] for e in errors})
+    if errors:
+        raise InvalidInput(errors=errors)
 
 
 def resolve_reference(field: str, lookup: Callable[[], T]) -> T:
@@ -43,14 +76,32 @@ def resolve_reference(field: str, lookup: Callable[[], T]) -> T:
     try:
         return lookup()
     except NotFound:
-        raise InvalidInput(field, "No such object in this organisation.") from None
+        raise InvalidInput(field, str(_("No such object in this organisation."))) from None
 
 
-def create_audited(instance: M, *, actor: Any, fields: Iterable[str], organization_id: int | None) -> M:
+def _save(instance: models.Model) -> None:
+    """Save inside a savepoint: a constraint that a concurrent write made fail is a 409."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        raise Conflict(str(_("This conflicts with a change made at the same time; try again."))) from None
+
+
+def create_audited(
+    instance: M,
+    *,
+    actor: Any,
+    fields: Iterable[str],
+    organization_id: int | None,
+    extra_changes: Mapping[str, Any] | None = None,
+) -> M:
+    """Validate, save and record one "created" event with every non-empty field (plus
+    `extra_changes`, e.g. the members a service will attach right after)."""
     fields = list(fields)
     validate(instance)
-    instance.save()
-    after = snapshot(instance, fields)
+    _save(instance)
+    after = {**snapshot(instance, fields), **(extra_changes or {})}
     record_event(
         organization_id=organization_id,
         actor=actor,
@@ -62,29 +113,39 @@ def create_audited(instance: M, *, actor: Any, fields: Iterable[str], organizati
 
 
 def update_audited(
-    instance: M, *, actor: Any, data: Mapping[str, Any], fields: Iterable[str], organization_id: int | None
+    instance: M,
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    fields: Iterable[str],
+    organization_id: int | None,
+    extra_changes: Mapping[str, list[Any]] | None = None,
 ) -> dict[str, list[Any]]:
+    """Apply `data`, validate, save and record one "updated" event with the fields that really
+    changed plus `extra_changes` ({name: [old, new]}); no event when nothing changed."""
     fields = list(fields)
     unknown = set(data) - set(fields)
     if unknown:
-        raise InvalidInput(errors=[{"field": f, "message": "This field cannot be changed."} for f in sorted(unknown)])
+        raise InvalidInput(errors=[{"field": f, "message": str(_("This field cannot be changed."))} for f in sorted(unknown)])
     before = snapshot(instance, fields)
     for name, value in data.items():
         setattr(instance, name, value)
     validate(instance)
-    instance.save()
-    changes = diff(before, snapshot(instance, fields))
+    _save(instance)
+    changes = {**diff(before, snapshot(instance, fields)), **(extra_changes or {})}
     if changes:
         record_event(organization_id=organization_id, actor=actor, action="updated", obj=instance, changes=changes)
     return changes
 
 
 def delete_audited(instance: models.Model, *, actor: Any, organization_id: int | None) -> None:
+    """Delete and record one "deleted" event; rows that still refer to it make it a 409."""
     label, pk, text = instance._meta.label_lower, str(instance.pk), str(instance)[:255]
     try:
-        instance.delete()
-    except ProtectedError:
-        raise Conflict("Other records still refer to this one; remove or change them first.") from None
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError):
+        raise Conflict(str(_("Other records still refer to this one; remove or change them first."))) from None
     record_event(
         organization_id=organization_id,
         actor=actor,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from csm.accounts import roles
 
@@ -26,7 +27,7 @@ class NavSection:
 
 SECTIONS: tuple[NavSection, ...] = (
     NavSection(_("Organisation"), (
-        NavItem(_("Overview"), "accounts:dashboard", roles.VIEW_ORG),
+        NavItem(_("Overview"), "dashboard", roles.VIEW_ORG),
         NavItem(_("Units and clients"), "accounts:units", roles.VIEW_ORG),
         NavItem(_("Members"), "accounts:members", roles.VIEW_ORG),
         NavItem(_("Business calendars"), "core:calendars", roles.VIEW_CALENDARS),
@@ -40,7 +41,17 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("Service characteristics"), "catalogue:characteristics", roles.VIEW_CATALOGUE),
     )),
     NavSection(_("Administration"), (
+        NavItem(_("Organisation settings"), "accounts:settings", roles.MANAGE_MEMBERS),
         NavItem(_("Audit trail"), "core:audit", roles.VIEW_AUDIT),
         NavItem(_("API tokens"), "accounts:tokens", roles.USE_API),
     )),
 )
+
+
+def org_url(url_name: str, org_slug: str) -> str | None:
+    """The URL of an organisation page, or None while the page does not exist yet (a module not
+    installed), so the navigation never breaks because one section is missing."""
+    try:
+        return reverse(url_name, kwargs={"org_slug": org_slug})
+    except NoReverseMatch:
+        return None

@@ -5,6 +5,7 @@ from csm.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("csm.accounts.auth_urls")),
+    path("o/<slug:org_slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:org_slug>/", include("csm.accounts.urls")),
     path("o/<slug:org_slug>/catalogue/", include("csm.catalogue.urls")),
     path("o/<slug:org_slug>/", include("csm.core.urls")),

@@ -1,0 +1,159 @@
+"""validate / create_audited / update_audited / delete_audited: validation names each field, a
+scoped unique constraint names its own field, a database conflict is a 409, one event per write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from csm.core.audit import record_event
+from csm.core.errors import Conflict, InvalidInput, NotFound
+from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday, WorkingInterval
+from csm.core.writes import (
+    create_audited,
+    delete_audited,
+    resolve_reference,
+    update_audited,
+    validate,
+    validation_errors,
+)
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("name", "timezone", "country", "include_public_holidays")
+
+
+def _calendar(org, **kwargs) -> BusinessCalendar:
+    return BusinessCalendar(organization=org, **{"name": "Office", "timezone": "Europe/Warsaw", "country": "PL",
+                                                 **kwargs})
+
+
+def _detail(exc_info) -> list[dict[str, str]]:
+    return exc_info.value.detail
+
+
+def test_validate_names_each_bad_field(acme):
+    with pytest.raises(InvalidInput) as caught:
+        validate(_calendar(acme, name="", country="POL"))
+    assert sorted(e["field"] for e in _detail(caught)) == ["country", "name"]
+
+
+def test_a_duplicate_name_in_the_organisation_is_an_error_on_name(acme, globex):
+    _calendar(acme).save()
+    validate(_calendar(globex))  # another organisation may use the name
+    with pytest.raises(InvalidInput) as caught:
+        validate(_calendar(acme))
+    assert _detail(caught) == [{"field": "name", "message": "This value is already in use."}]
+
+
+def test_a_field_that_failed_is_not_checked_again_by_its_constraint(acme):
+    _calendar(acme).save()
+    with pytest.raises(InvalidInput) as caught:
+        validate(_calendar(acme, name="x" * 121))
+    assert [e["field"] for e in _detail(caught)] == ["name"]
+
+
+def test_a_constraint_over_several_fields_is_a_non_field_error(acme):
+    calendar = _calendar(acme)
+    calendar.save()
+    CalendarHoliday.objects.create(calendar=calendar, date=dt.date(2026, 5, 1), name="May Day")
+    with pytest.raises(InvalidInput) as caught:
+        validate(CalendarHoliday(calendar=calendar, date=dt.date(2026, 5, 1), name="Again"))
+    assert [e["field"] for e in _detail(caught)] == ["__all__"]
+
+
+def test_a_check_constraint_is_a_non_field_error(acme):
+    calendar = _calendar(acme)
+    calendar.save()
+    with pytest.raises(InvalidInput) as caught:
+        validate(WorkingInterval(calendar=calendar, weekday=0, start=dt.time(17), end=dt.time(9)))
+    assert [e["field"] for e in _detail(caught)] == ["__all__"]
+
+
+def test_validation_errors_flattens_a_plain_error():
+    assert validation_errors(ValidationError(["One.", "Two."])) == [
+        {"field": "__all__", "message": "One."}, {"field": "__all__", "message": "Two."}]
+
+
+def test_a_missing_reference_is_a_422_on_that_field():
+    def lookup() -> None:
+        raise NotFound()
+
+    with pytest.raises(InvalidInput) as caught:
+        resolve_reference("service_id", lookup)
+    assert _detail(caught) == [{"field": "service_id", "message": "No such object in this organisation."}]
+
+
+def test_create_audited_saves_and_records_one_event_with_non_empty_fields(acme, alice):
+    calendar = create_audited(_calendar(acme), actor=alice.user, fields=FIELDS, organization_id=acme.pk,
+                              extra_changes={"holidays": ["2026-05-01"], "nothing": []})
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.object_id, event.actor, event.organization_id) == (
+        "created", str(calendar.pk), alice.user, acme.pk)
+    assert event.changes == {"name": [None, "Office"], "timezone": [None, "Europe/Warsaw"],
+                             "country": [None, "PL"], "include_public_holidays": [None, True],
+                             "holidays": [None, ["2026-05-01"]]}
+
+
+def test_create_audited_saves_nothing_when_invalid(acme, alice):
+    with pytest.raises(InvalidInput):
+        create_audited(_calendar(acme, name=""), actor=alice.user, fields=FIELDS, organization_id=acme.pk)
+    assert (BusinessCalendar.objects.count(), AuditEvent.objects.count()) == (0, 0)
+
+
+def test_a_database_conflict_on_save_is_a_409(acme, alice):
+    calendar = _calendar(acme)
+    with mock.patch.object(BusinessCalendar, "save", side_effect=IntegrityError("race")), \
+            pytest.raises(Conflict):
+        create_audited(calendar, actor=alice.user, fields=FIELDS, organization_id=acme.pk)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_update_audited_records_only_what_changed(acme, alice):
+    calendar = _calendar(acme)
+    calendar.save()
+    changes = update_audited(calendar, actor=alice.user, data={"name": "HQ", "country": "PL"}, fields=FIELDS,
+                             organization_id=acme.pk, extra_changes={"holidays": [[], ["2026-05-01"]]})
+    assert changes == {"name": ["Office", "HQ"], "holidays": [[], ["2026-05-01"]]}
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.changes) == ("updated", changes)
+
+
+def test_update_audited_without_changes_records_nothing(acme, alice):
+    calendar = _calendar(acme)
+    calendar.save()
+    assert update_audited(calendar, actor=alice.user, data={"name": "Office"}, fields=FIELDS,
+                          organization_id=acme.pk) == {}
+    assert not AuditEvent.objects.exists()
+
+
+def test_update_audited_refuses_fields_it_was_not_given(acme, alice):
+    calendar = _calendar(acme)
+    calendar.save()
+    with pytest.raises(InvalidInput) as caught:
+        update_audited(calendar, actor=alice.user, data={"is_default": True, "organization": None}, fields=FIELDS,
+                       organization_id=acme.pk)
+    assert [e["field"] for e in _detail(caught)] == ["is_default", "organization"]
+
+
+def test_delete_audited_records_what_was_deleted(acme, alice):
+    calendar = _calendar(acme)
+    calendar.save()
+    pk = calendar.pk
+    delete_audited(calendar, actor=alice.user, organization_id=acme.pk)
+    [event] = AuditEvent.objects.all()
+    assert (event.action, event.object_type, event.object_id, event.object_repr) == (
+        "deleted", "core.businesscalendar", str(pk), "Office")
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_deleting_what_others_still_refer_to_is_a_conflict(acme, alice):
+    record_event(organization_id=acme.pk, actor=None, action="created", object_type="t")
+    with pytest.raises(Conflict):
+        delete_audited(acme, actor=alice.user, organization_id=None)
+    assert acme.__class__.objects.filter(pk=acme.pk).exists()
+    assert AuditEvent.objects.count() == 1
