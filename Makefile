@@ -20,7 +20,8 @@ DEMO_ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 LOCALES := pl zh_Hans
-GETTEXT_IGNORE := --ignore=.venv --ignore=.uv-bootstrap --ignore=var --ignore=bench --ignore=test-artifacts
+GETTEXT_IGNORE := --ignore=.venv --ignore=.uv-bootstrap --ignore=var --ignore=bench --ignore=test-artifacts \
+	--ignore='*/tests/*'
 
 # uv uses the Python it is given and never downloads one; the environment is always ./.venv.
 export UV_PYTHON_DOWNLOADS := never

@@ -7,7 +7,9 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.generation import GenerationMode
@@ -100,7 +102,19 @@ schema.config.generation.update(modes=[GenerationMode.POSITIVE], max_examples=EX
 
 
 @pytest.fixture
-def alice_bearer(alice) -> dict[str, str]:
+def _keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose close_old_connections
+    would close the test's connection inside its transaction on PostgreSQL; Django's test Client
+    disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def alice_bearer(alice, _keep_test_connection) -> dict[str, str]:
     _, raw = create_api_token(actor=alice.actor, name="schemathesis")
     return {"Authorization": f"Bearer {raw}"}
 

@@ -13,7 +13,7 @@ from ninja import Field, Schema
 
 from csm.accounts.models import UnitKind
 from csm.accounts.roles import Role
-from csm.core.schemas import Id, omittable
+from csm.core.schemas import Id, InputSchema, omittable
 
 
 class OrganizationOut(Schema):
@@ -25,14 +25,14 @@ class OrganizationOut(Schema):
     country: str
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     default_language: Literal["en", "pl", "zh-hans"] = omittable()
     timezone: str = omittable(min_length=1, max_length=64, description="An IANA time zone, e.g. Europe/Warsaw.")
     country: str = omittable(pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2 code, e.g. PL.")
 
 
-class UnitIn(Schema):
+class UnitIn(InputSchema):
     kind: UnitKind
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
@@ -41,7 +41,7 @@ class UnitIn(Schema):
     is_active: bool = True
 
 
-class UnitPatch(Schema):
+class UnitPatch(InputSchema):
     kind: UnitKind = omittable()
     name: str = omittable(min_length=1, max_length=200)
     code: str = omittable(max_length=40)
@@ -62,12 +62,12 @@ class UnitOut(Schema):
     updated_at: dt.datetime
 
 
-class ClientIn(Schema):
+class ClientIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
 
 
-class ClientPatch(Schema):
+class ClientPatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     code: str = omittable(max_length=40)
 
@@ -78,13 +78,13 @@ class ClientOut(Schema):
     code: str
 
 
-class MembershipIn(Schema):
+class MembershipIn(InputSchema):
     email: str = Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     role: Role
     full_name: str = Field("", max_length=200)
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(InputSchema):
     role: Role = omittable()
     is_active: bool = omittable()
 

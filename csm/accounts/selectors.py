@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from csm.accounts import roles
 from csm.accounts.context import Actor
@@ -43,25 +43,33 @@ def token_digest(secret: str) -> str:
 
 
 def actor_for_token(*, raw_token: str) -> tuple[Actor, ApiToken] | None:
-    """The actor behind a bearer token `csm_<prefix>_<secret>`, or None if unknown or revoked."""
+    """The actor behind a bearer token `csm_<prefix>_<secret>`, or None if unknown, revoked, or
+    its user or membership is inactive. One query: the membership joined to the token by prefix;
+    the digest is compared in constant time. The returned token carries id, prefix, digest and
+    last_used_at (all that authentication needs)."""
     parts = raw_token.split("_")
     if len(parts) != 3 or parts[0] != "csm":
         return None
-    token = (
-        ApiToken.objects.select_related("user", "organization")
-        .filter(prefix=parts[1], revoked_at__isnull=True)
+    membership = (
+        Membership.objects.select_related("user", "organization")
+        .filter(
+            is_active=True, user__is_active=True, user__api_tokens__prefix=parts[1],
+            user__api_tokens__revoked_at__isnull=True,
+            user__api_tokens__organization_id=F("organization_id"),
+        )
+        .annotate(
+            token_pk=F("user__api_tokens__id"), token_digest=F("user__api_tokens__digest"),
+            token_last_used_at=F("user__api_tokens__last_used_at"),
+        )
         .first()
     )
-    if token is None or not hmac.compare_digest(token_digest(raw_token), token.digest):
+    if membership is None or not hmac.compare_digest(token_digest(raw_token), membership.token_digest):  # type: ignore[attr-defined]
         return None
-    if not token.user.is_active:
-        return None
-    membership = Membership.objects.filter(
-        user_id=token.user_id, organization_id=token.organization_id, is_active=True
-    ).first()
-    if membership is None:
-        return None
-    return Actor(user=token.user, organization=token.organization, membership=membership), token
+    token = ApiToken(
+        pk=membership.token_pk, organization=membership.organization, user=membership.user,  # type: ignore[attr-defined]
+        prefix=parts[1], digest=membership.token_digest, last_used_at=membership.token_last_used_at,  # type: ignore[attr-defined]
+    )
+    return Actor(user=membership.user, organization=membership.organization, membership=membership), token
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:

@@ -120,6 +120,31 @@ def update_organization(*, actor: Actor, **data: Any) -> Organization:
     return org
 
 
+@transaction.atomic
+def create_organization(
+    *, slug: str, name: str, country: str, timezone: str, default_language: str, admin_email: str,
+    admin_password: str, admin_name: str = "",
+) -> Membership:
+    """A new tenant with its first organisation admin (the way in for an installation without the
+    demo). The admin user is created, or reused if the e-mail already exists."""
+    _check_organization_fields({"country": country, "timezone": timezone})
+    org = Organization(slug=slug, name=name, country=country, timezone=timezone, default_language=default_language)
+    create_audited(org, actor="csm create-organization", fields=ORGANIZATION_FIELDS + ("slug",),
+                   organization_id=None)
+    user = User.objects.filter(email=admin_email.strip().lower()).first()
+    if user is None:
+        user = User(email=admin_email.strip().lower(), full_name=admin_name)
+        try:
+            validate_password(admin_password, user)
+        except ValidationError as exc:
+            raise InvalidInput(errors=[{"field": "password", "message": m} for m in exc.messages]) from None
+        user.set_password(admin_password)
+        create_audited(user, actor="csm create-organization", fields=("email", "full_name"), organization_id=org.pk)
+    membership = Membership(organization=org, user=user, role=roles.Role.ORG_ADMIN)
+    return create_audited(membership, actor="csm create-organization", fields=("user", "role", "is_active"),
+                          organization_id=org.pk)
+
+
 def _ensure_admin_remains(membership: Membership, *, new_role: str | None, active: bool) -> None:
     """Refuse a change that would leave the organisation without an active admin. The admins' rows
     are locked so two admins demoting each other at once cannot both succeed."""

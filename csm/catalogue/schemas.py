@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
 
 from csm.catalogue.models import (
     Channel,
@@ -18,10 +19,10 @@ from csm.catalogue.models import (
     Openness,
     Staffing,
 )
-from csm.core.schemas import Id, omittable
+from csm.core.schemas import Id, InputSchema, omittable
 
 
-class ServiceIn(Schema):
+class ServiceIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
     description: str = ""
@@ -29,7 +30,7 @@ class ServiceIn(Schema):
     is_active: bool = True
 
 
-class ServicePatch(Schema):
+class ServicePatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     code: str = omittable(max_length=40)
     description: str = omittable()
@@ -48,7 +49,7 @@ class ServiceOut(Schema):
     updated_at: dt.datetime
 
 
-class TouchPointIn(Schema):
+class TouchPointIn(InputSchema):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
     code: str = Field("", max_length=40)
@@ -60,7 +61,7 @@ class TouchPointIn(Schema):
     is_active: bool = True
 
 
-class TouchPointPatch(Schema):
+class TouchPointPatch(InputSchema):
     service_id: Id = omittable()
     name: str = omittable(min_length=1, max_length=200)
     code: str = omittable(max_length=40)
@@ -72,7 +73,12 @@ class TouchPointPatch(Schema):
     is_active: bool = omittable()
 
 
-class TouchPointOut(Schema):
+class TouchPointOut(BaseModel):
+    """A plain pydantic model rather than a ninja Schema: it validates the 500-row pages of the
+    list endpoint about ten times faster (see bench/ and docs/decisions/0006)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     service_id: Id
     name: str
@@ -87,7 +93,7 @@ class TouchPointOut(Schema):
     updated_at: dt.datetime
 
 
-class TouchLineIn(Schema):
+class TouchLineIn(InputSchema):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
     direction: Direction
@@ -97,7 +103,7 @@ class TouchLineIn(Schema):
     )
 
 
-class TouchLinePatch(Schema):
+class TouchLinePatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     direction: Direction = omittable()
     description: str = omittable()
@@ -115,7 +121,7 @@ class TouchLineOut(Schema):
     updated_at: dt.datetime
 
 
-class TouchFaceIn(Schema):
+class TouchFaceIn(InputSchema):
     service_id: Id
     name: str = Field(min_length=1, max_length=200)
     openness: Openness
@@ -124,7 +130,7 @@ class TouchFaceIn(Schema):
     touch_line_ids: list[Id] = Field([], description="Touch lines of the face's service.")
 
 
-class TouchFacePatch(Schema):
+class TouchFacePatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     openness: Openness = omittable()
     description: str = omittable()
@@ -144,14 +150,14 @@ class TouchFaceOut(Schema):
     updated_at: dt.datetime
 
 
-class CharacteristicIn(Schema):
+class CharacteristicIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     kind: CharacteristicKind
     description: str = ""
     touch_point_ids: list[Id] = []
 
 
-class CharacteristicPatch(Schema):
+class CharacteristicPatch(InputSchema):
     name: str = omittable(min_length=1, max_length=200)
     kind: CharacteristicKind = omittable()
     description: str = omittable()

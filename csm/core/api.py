@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from csm.accounts.context import Actor
 from csm.core import business_hours, clock, selectors, services
@@ -33,7 +33,7 @@ from csm.core.api_schemas import (
 from csm.core.audit_csv import csv_response
 from csm.core.models import BusinessCalendar
 from csm.core.pagination import paginate
-from csm.core.schemas import ERRORS, PageOut
+from csm.core.schemas import ERRORS, InputSchema, PageOut
 
 router = Router(tags=["calendars and audit"])
 
@@ -114,7 +114,7 @@ def remove_holiday(request: HttpRequest, calendar_id: int, holiday_id: int) -> A
     return Status(204, None)
 
 
-class PreviewQuery(Schema):
+class PreviewQuery(InputSchema):
     start: dt.datetime | None = Field(None, description="Default: now.")
     days: int = Field(14, ge=1, le=366)
 
@@ -140,7 +140,7 @@ def preview_calendar(request: HttpRequest, calendar_id: int, query: Query[Previe
     }
 
 
-class DueQuery(Schema):
+class DueQuery(InputSchema):
     start: dt.datetime | None = Field(None, description="Default: now.")
     hours: float = Field(ge=0, le=20000, description="Working hours to add.")
 

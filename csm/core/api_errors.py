@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -80,16 +81,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return respond(request, "Authentication required: send a valid API token or sign in.",
+        return respond(request, gettext("Authentication required: send a valid API token or sign in."),
                        "not_authenticated", 401)
 
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, "Not found.", "not_found", 404)
+        return respond(request, gettext("Not found."), "not_found", 404)
 
     @api.exception_handler(DjangoPermissionDenied)
     def on_forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-        return respond(request, "Your role does not allow this action.", "permission_denied", 403)
+        return respond(request, gettext("Your role does not allow this action."), "permission_denied", 403)
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

@@ -13,12 +13,13 @@ from typing import Any
 from ninja import Field, Schema
 
 from csm.core.models import WorkingInterval
+from csm.core.schemas import InputSchema, omittable
 
 _TZ = "An IANA time zone, e.g. Europe/Warsaw."
 _COUNTRY = "ISO 3166 alpha-2 code the holidays package supports, e.g. PL."
 
 
-class IntervalIn(Schema):
+class IntervalIn(InputSchema):
     weekday: int = Field(ge=0, le=6, description="0 is Monday, 6 is Sunday.")
     start: dt.time = Field(description='Local time "HH:MM".')
     end: dt.time = Field(description='Local time "HH:MM", after start.')
@@ -38,11 +39,11 @@ class IntervalOut(Schema):
         return f"{obj.end:%H:%M}"
 
 
-class IntervalsIn(Schema):
+class IntervalsIn(InputSchema):
     intervals: list[IntervalIn] = Field(description="The full weekly schedule; it replaces the current one.")
 
 
-class HolidayIn(Schema):
+class HolidayIn(InputSchema):
     date: dt.date
     name: str = Field(min_length=1, max_length=120)
 
@@ -53,7 +54,7 @@ class HolidayOut(Schema):
     name: str
 
 
-class CalendarIn(Schema):
+class CalendarIn(InputSchema):
     name: str = Field(min_length=1, max_length=120)
     timezone: str = Field(min_length=1, max_length=64, description=_TZ)
     country: str = Field(min_length=2, max_length=2, description=_COUNTRY)
@@ -63,13 +64,13 @@ class CalendarIn(Schema):
     intervals: list[IntervalIn] = Field(default_factory=list)
 
 
-class CalendarPatch(Schema):
-    name: str = Field(None, min_length=1, max_length=120)
-    timezone: str = Field(None, min_length=1, max_length=64, description=_TZ)
-    country: str = Field(None, min_length=2, max_length=2, description=_COUNTRY)
-    subdivision: str = Field(None, max_length=10)
-    include_public_holidays: bool = Field(None)
-    is_default: bool = Field(None)
+class CalendarPatch(InputSchema):
+    name: str = omittable(min_length=1, max_length=120)
+    timezone: str = omittable(min_length=1, max_length=64, description=_TZ)
+    country: str = omittable(min_length=2, max_length=2, description=_COUNTRY)
+    subdivision: str = omittable(max_length=10)
+    include_public_holidays: bool = omittable()
+    is_default: bool = omittable()
 
 
 class CalendarOut(Schema):
@@ -128,7 +129,7 @@ class AuditEventOut(Schema):
     request_id: str
 
 
-class AuditQuery(Schema):
+class AuditQuery(InputSchema):
     object_type: str | None = Field(None, description='e.g. "core.businesscalendar".')
     object_id: str | None = None
     actor_id: int | None = None

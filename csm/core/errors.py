@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     status = 400
@@ -19,7 +21,7 @@ class DomainError(Exception):
         super().__init__(str(self.detail))
 
     def default_detail(self) -> str:
-        return "The request could not be processed."
+        return gettext("The request could not be processed.")
 
 
 class NotFound(DomainError):
@@ -29,7 +31,7 @@ class NotFound(DomainError):
     code = "not_found"
 
     def default_detail(self) -> str:
-        return "Not found."
+        return gettext("Not found.")
 
 
 class PermissionDenied(DomainError):
@@ -37,7 +39,7 @@ class PermissionDenied(DomainError):
     code = "permission_denied"
 
     def default_detail(self) -> str:
-        return "Your role does not allow this action."
+        return gettext("Your role does not allow this action.")
 
 
 class InvalidInput(DomainError):
@@ -55,7 +57,7 @@ class Conflict(DomainError):
     code = "conflict"
 
     def default_detail(self) -> str:
-        return "The request conflicts with the current state."
+        return gettext("The request conflicts with the current state.")
 
 
 class RateLimited(DomainError):
@@ -63,4 +65,4 @@ class RateLimited(DomainError):
     code = "rate_limited"
 
     def default_detail(self) -> str:
-        return "Too many attempts. Try again later."
+        return gettext("Too many attempts. Try again later.")

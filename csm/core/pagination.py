@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from csm.core.errors import InvalidInput
 
@@ -41,7 +42,7 @@ def decode_cursor(cursor: str) -> int:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         last_id = -1
     if not 0 <= last_id <= MAX_ID:
-        raise InvalidInput("cursor", "This cursor is not valid; use next_cursor from a previous page.")
+        raise InvalidInput("cursor", gettext("This cursor is not valid; use next_cursor from a previous page."))
     return last_id
 
 
@@ -49,7 +50,7 @@ def clamp_limit(limit: int | None) -> int:
     if limit is None:
         return int(settings.CSM_API_PAGE_SIZE)
     if limit < 1 or limit > settings.CSM_API_MAX_PAGE_SIZE:
-        raise InvalidInput("limit", f"limit must be between 1 and {settings.CSM_API_MAX_PAGE_SIZE}.")
+        raise InvalidInput("limit", gettext("limit must be between 1 and %(max)d.") % {"max": settings.CSM_API_MAX_PAGE_SIZE})
     return limit
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 T = TypeVar("T")
 
@@ -14,6 +14,20 @@ T = TypeVar("T")
 # huge number from overflowing the database driver (a 500) and makes it a 422 naming the field.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    """Base of every request body and query schema: text may not contain NUL characters, which
+    PostgreSQL cannot store (a 422 naming the field, never a 500)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _reject_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text may not contain NUL characters.")
+        if isinstance(value, list) and any(isinstance(v, str) and "\x00" in v for v in value):
+            raise ValueError("Text may not contain NUL characters.")
+        return value
 
 
 class ErrorOut(Schema):
@@ -34,7 +48,7 @@ def omittable(**constraints: Any) -> Any:
     return Field(None, **constraints)
 
 
-class PageQuery(Schema):
+class PageQuery(InputSchema):
     """Query parameters of every list endpoint; filters subclass it."""
 
     cursor: str | None = Field(None, description="Pass `next_cursor` of the previous page to get the next.")

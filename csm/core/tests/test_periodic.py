@@ -34,7 +34,8 @@ def test_it_enqueues_each_sweep_once_per_interval(settings):
     assert PeriodicSweep.objects.get(name="clear_expired_sessions").last_enqueued_at == T0 + dt.timedelta(hours=1)
 
 
-@pytest.mark.django_db
+# The worker closes connections between tasks, so it needs real transactions (not a test's atomic block).
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_enqueued_sweeps_and_clears_expired_sessions(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     Session.objects.create(session_key="old", session_data="x", expire_date=clock.now() - dt.timedelta(days=1))

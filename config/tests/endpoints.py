@@ -1,0 +1,164 @@
+"""The endpoint table behind config/tests/test_api.py: every operation of the OpenAPI document, and
+for each kind of object a maker, a valid create body and a valid patch body.
+
+To add an endpoint: give its path parameter a maker in MAKERS, its POST body in POST_BODIES and its
+PATCH body in PATCH_BODIES. Operations under ELSEWHERE are tested by their own app, which must keep
+its own "charlie sees nothing" tests (csm/core/tests/test_api.py for calendars and audit).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.test import Client
+
+from config.api import api
+from csm.accounts.models import ClientOrganization, Membership, Organization, Unit
+from csm.accounts.roles import Role
+from csm.accounts.tests.factories import ClientOrganizationFactory, MembershipFactory, UnitFactory
+from csm.catalogue.models import Service, ServiceCharacteristic, TouchFace, TouchLine, TouchPoint
+from csm.catalogue.tests.factories import (
+    ServiceCharacteristicFactory,
+    ServiceFactory,
+    TouchFaceFactory,
+    TouchLineFactory,
+    TouchPointFactory,
+)
+
+NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
+NOT_AUTHENTICATED = {"detail": "Authentication required: send a valid API token or sign in.",
+                     "code": "not_authenticated"}
+PERMISSION_DENIED = {"detail": "Your role does not allow this action.", "code": "permission_denied"}
+# Path prefix -> the test module that keeps those operations' "charlie sees nothing" tests.
+ELSEWHERE = {"/api/v1/calendars": "csm/core/tests/test_api.py", "/api/v1/audit": "csm/core/tests/test_api.py"}
+COVERED_ELSEWHERE = tuple(ELSEWHERE)
+SINGLETONS = {("GET", "/api/v1/me"), ("GET", "/api/v1/organization"), ("PATCH", "/api/v1/organization")}
+
+OPERATIONS = sorted(
+    (method.upper(), path) for path, ops in api.get_openapi_schema()["paths"].items() for method in ops
+)
+
+
+def make_service(org: Organization) -> Service:
+    return ServiceFactory(organization=org)
+
+
+# One standalone, deletable object of each kind, by the path parameter that names it.
+MAKERS: dict[str, Callable[[Organization], Any]] = {
+    "unit_id": lambda org: UnitFactory(organization=org),
+    "client_id": lambda org: ClientOrganizationFactory(organization=org),
+    "membership_id": lambda org: MembershipFactory(organization=org, role=Role.VIEWER),
+    "service_id": make_service,
+    "touch_point_id": lambda org: TouchPointFactory(service=make_service(org)),
+    "touch_line_id": lambda org: TouchLineFactory(service=make_service(org)),
+    "touch_face_id": lambda org: TouchFaceFactory(service=make_service(org)),
+    "characteristic_id": lambda org: ServiceCharacteristicFactory(organization=org),
+}
+MODELS = {"unit_id": Unit, "client_id": ClientOrganization, "membership_id": Membership, "service_id": Service,
+          "touch_point_id": TouchPoint, "touch_line_id": TouchLine, "touch_face_id": TouchFace,
+          "characteristic_id": ServiceCharacteristic}
+
+
+def _touch_line_body(org: Organization) -> dict[str, Any]:
+    service = make_service(org)
+    points = TouchPointFactory.create_batch(2, service=service)
+    return {"service_id": service.pk, "name": "Arrival", "direction": "one_way",
+            "touch_point_ids": [p.pk for p in points]}
+
+
+def _touch_face_body(org: Organization) -> dict[str, Any]:
+    point = TouchPointFactory(service=make_service(org))
+    return {"service_id": point.service_id, "name": "Lobby", "openness": "fully_open",
+            "touch_point_ids": [point.pk]}
+
+
+# A valid body for each create, whose references are objects of `org`; the field charlie's
+# request must be refused on when `org` is acme (None: the body refers to nothing of acme's).
+POST_BODIES: dict[str, tuple[Callable[[Organization], dict[str, Any]], str | None]] = {
+    "/api/v1/units": (lambda org: {"kind": "team", "name": "Night desk", "parent_id": UnitFactory(organization=org).pk},
+                      "parent_id"),
+    "/api/v1/clients": (lambda org: {"name": "Initech", "code": "INI"}, None),
+    "/api/v1/memberships": (lambda org: {"email": "dora@example.test", "role": "viewer", "full_name": "Dora"}, None),
+    "/api/v1/services": (lambda org: {"name": "Check-in", "unit_id": UnitFactory(organization=org).pk}, "unit_id"),
+    "/api/v1/touch-points": (lambda org: {"service_id": make_service(org).pk, "name": "Reception",
+                                          "staffing": "staffed", "channel": "in_person"}, "service_id"),
+    "/api/v1/touch-lines": (_touch_line_body, "service_id"),
+    "/api/v1/touch-faces": (_touch_face_body, "service_id"),
+    "/api/v1/characteristics": (lambda org: {"name": "Clean rooms", "kind": "venue", "touch_point_ids": [
+        TouchPointFactory(service=make_service(org)).pk]}, "touch_point_ids"),
+}
+PATCH_BODIES: dict[str, dict[str, Any]] = {
+    "/api/v1/organization": {"name": "Renamed"},
+    "/api/v1/units/{unit_id}": {"name": "Renamed"},
+    "/api/v1/clients/{client_id}": {"name": "Renamed"},
+    "/api/v1/memberships/{membership_id}": {"role": "inspector"},
+    "/api/v1/services/{service_id}": {"name": "Renamed"},
+    "/api/v1/touch-points/{touch_point_id}": {"name": "Renamed"},
+    "/api/v1/touch-lines/{touch_line_id}": {"name": "Renamed"},
+    "/api/v1/touch-faces/{touch_face_id}": {"name": "Renamed"},
+    "/api/v1/characteristics/{characteristic_id}": {"name": "Renamed"},
+}
+
+
+def path_params(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
+def list_param(path: str) -> str | None:
+    """The id parameter of the item path below a list path: /units -> unit_id."""
+    items = [p for _, p in OPERATIONS if p.startswith(path + "/{") and len(path_params(p)) == 1]
+    return path_params(items[0])[0] if items else None
+
+
+def classified(method: str, path: str) -> bool:
+    params = path_params(path)
+    if path.startswith(COVERED_ELSEWHERE) or (method, path) in SINGLETONS:
+        return True
+    if method == "POST":
+        return path in POST_BODIES
+    if not params:
+        return method == "GET" and list_param(path) in MAKERS
+    return all(p in MAKERS for p in params) and (method != "PATCH" or path in PATCH_BODIES)
+
+
+MINE = [op for op in OPERATIONS if classified(*op) and not op[1].startswith(COVERED_ELSEWHERE)
+        and op not in SINGLETONS]
+ITEM_OPS = [op for op in MINE if path_params(op[1])]
+LIST_OPS = [op for op in MINE if op[0] == "GET" and not path_params(op[1])]
+WRITE_OPS = [op for op in MINE if op[0] != "GET"] + [("PATCH", "/api/v1/organization")]
+
+
+def op_ids(ops: list[tuple[str, str]]) -> list[str]:
+    return [f"{m} {p}" for m, p in ops]
+
+
+def call(client: Client, method: str, path: str, body: dict[str, Any] | None = None, **kw: Any) -> Any:
+    if method in {"POST", "PATCH"}:
+        return client.generic(method, path, json.dumps(body or {}), content_type="application/json", **kw)
+    return client.generic(method, path, **kw)
+
+
+def fill(path: str, obj: Any) -> str:
+    return re.sub(r"{\w+}", str(obj.pk), path)
+
+
+def database_state() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table (sessions aside), to prove a refused request changed nothing."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label != "sessions.Session"
+    }
+
+
+def organization_state(org: Organization) -> dict[str, list[dict[str, Any]]]:
+    """Every row that belongs to `org`."""
+    state = {"accounts.Organization": list(Organization.objects.filter(pk=org.pk).values())}
+    for model in apps.get_models():
+        if any(f.name == "organization" for f in model._meta.get_fields()):
+            state[model._meta.label] = list(model._default_manager.filter(organization=org).order_by("pk").values())
+    return state
