@@ -10,6 +10,7 @@ from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from csm.catalogue.api import router as catalogue_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
+from csm.core.api_renderer import FastJSONRenderer
 from csm.core.errors import NotFound
 
 api = NinjaAPI(
@@ -23,6 +24,7 @@ api = NinjaAPI(
     auth=[BearerTokenAuth(), SessionActorAuth()],
     docs=Swagger(settings={"persistAuthorization": True}),
     urls_namespace="api",
+    renderer=FastJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)
