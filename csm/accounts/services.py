@@ -129,7 +129,7 @@ def create_organization(
     demo). The admin user is created, or reused if the e-mail already exists."""
     _check_organization_fields({"country": country, "timezone": timezone})
     org = Organization(slug=slug, name=name, country=country, timezone=timezone, default_language=default_language)
-    create_audited(org, actor="csm create-organization", fields=ORGANIZATION_FIELDS + ("slug",),
+    create_audited(org, actor="csm create-organization", fields=(*ORGANIZATION_FIELDS, "slug"),
                    organization_id=None)
     user = User.objects.filter(email=admin_email.strip().lower()).first()
     if user is None:

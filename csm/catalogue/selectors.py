@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from csm.accounts import roles
 from csm.accounts.context import Actor
@@ -34,6 +34,11 @@ def _get(qs: QuerySet[M], pk: object) -> M:
 def list_services(*, actor: Actor) -> QuerySet[Service]:
     actor.require(roles.VIEW_CATALOGUE)
     return Service.objects.filter(organization_id=actor.organization_id).select_related("unit")
+
+
+def list_services_with_counts(*, actor: Actor) -> QuerySet[Service]:
+    """Services annotated with `touch_point_count`."""
+    return list_services(actor=actor).annotate(touch_point_count=Count("touch_points"))
 
 
 def access_service(*, actor: Actor, service_id: int) -> Service:

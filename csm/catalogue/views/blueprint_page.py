@@ -99,16 +99,17 @@ def _diagram_context(data: Fetched) -> dict[str, Any]:
 
 
 def _chosen_service(actor: Actor, raw: str | None, services: list[Service]) -> Service | None:
-    """The service named by ?service= (404 when it is not the organisation's), else the first."""
+    """The service named by ?service= (404 when it is not the organisation's), else the one with
+    the most touch points (the richest diagram; ties go to the first by name)."""
     if raw:
         return selectors.access_service(actor=actor, service_id=raw)  # type: ignore[arg-type]
-    return services[0] if services else None
+    return max(services, key=lambda s: s.touch_point_count, default=None)  # type: ignore[attr-defined]
 
 
 @org_view(roles.VIEW_CATALOGUE)
 def blueprint_page(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    services = list(selectors.list_services(actor=actor))
+    services = list(selectors.list_services_with_counts(actor=actor))
     service = _chosen_service(actor, request.GET.get("service"), services)
     context: dict[str, Any] = {"services": services, "service": service, **can_edit(request)}
     if service is not None:
