@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from csm.accounts.context import Actor
 from csm.accounts.models import Membership, Organization, User
@@ -22,6 +23,14 @@ from csm.accounts.services import create_api_token
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English, whatever language an earlier test (or a request) activated."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,9 @@ from ninja import NinjaAPI, Router, Swagger
 from csm.accounts.api import router as accounts_router
 from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from csm.catalogue.api import router as catalogue_router
+from csm.complaints.api import router as complaints_router
+from csm.complaints.config_api import router as complaint_config_router
+from csm.complaints.public_api import public_router as complaints_public_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
 from csm.core.api_renderer import FastJSONRenderer
@@ -30,6 +33,9 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", catalogue_router)
 api.add_router("", core_router)
+api.add_router("", complaints_router)
+api.add_router("", complaints_public_router)
+api.add_router("", complaint_config_router)
 
 # Registered last, so it only answers what no router matched: an unknown URL under /api/v1/ gets
 # the JSON error shape instead of the HTML 404 page. New routers go above this line.

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "csm.core",
     "csm.accounts",
     "csm.catalogue",
+    "csm.complaints",
     "csm.web",
     "csm.demo",
 ]
@@ -185,6 +186,15 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("CSM_FROM_EMAIL", "csm@localhost")
+# The address complainants reach CSM at, for links in e-mails (tracking, rating).
+CSM_BASE_URL = env_str("CSM_BASE_URL", "http://127.0.0.1:8000")
+# The domain of the Message-IDs CSM gives its outbound mail, so replies can be threaded.
+CSM_MAIL_DOMAIN = env_str("CSM_MAIL_DOMAIN", "csm.localhost")
+
+# Public complaint intake (web form and public API): submissions allowed per client IP per hour and
+# per e-mail address per day, before a 429.
+CSM_INTAKE_PER_IP_PER_HOUR = env_int("CSM_INTAKE_PER_IP_PER_HOUR", 10)
+CSM_INTAKE_PER_EMAIL_PER_DAY = env_int("CSM_INTAKE_PER_EMAIL_PER_DAY", 5)
 
 # API pagination: default and maximum page sizes for cursor-paginated list endpoints.
 CSM_API_PAGE_SIZE = env_int("CSM_API_PAGE_SIZE", 50)

@@ -28,15 +28,28 @@ from csm.catalogue.tests.factories import (
     TouchLineFactory,
     TouchPointFactory,
 )
+from csm.complaints.models import Complaint, ComplaintCategory, EscalationTier, Remedy, SlaPolicy
+from csm.complaints.services import register_complaint
+from csm.core.tests.factories import BusinessCalendarFactory
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
 NOT_AUTHENTICATED = {"detail": "Authentication required: send a valid API token or sign in.",
                      "code": "not_authenticated"}
 PERMISSION_DENIED = {"detail": "Your role does not allow this action.", "code": "permission_denied"}
 # Path prefix -> the test module that keeps those operations' "charlie sees nothing" tests.
-ELSEWHERE = {"/api/v1/calendars": "csm/core/tests/test_api.py", "/api/v1/audit": "csm/core/tests/test_api.py"}
+ELSEWHERE = {"/api/v1/calendars": "csm/core/tests/test_api.py", "/api/v1/audit": "csm/core/tests/test_api.py",
+             "/api/v1/jurisdiction-presets": "csm/complaints/tests/test_config_api.py",
+             "/api/v1/complaint-settings": "csm/complaints/tests/test_config_api.py",
+             "/api/v1/public/": "csm/complaints/tests/test_public_api.py"}
 COVERED_ELSEWHERE = tuple(ELSEWHERE)
 SINGLETONS = {("GET", "/api/v1/me"), ("GET", "/api/v1/organization"), ("PATCH", "/api/v1/organization")}
+# Operations that need no authentication (the complainant's public intake and tracking).
+PUBLIC = ("/api/v1/public/",)
+# Writes open to complaint handlers (bob), which change a complaint through its actions and record
+# them on its timeline: their roles are tested in csm/complaints/tests/test_api.py, not below.
+HANDLER_WRITES = ("/api/v1/complaints",)
+# Kinds that are never patched or deleted: a complaint changes only through its actions.
+RECORD_KINDS = {"complaints"}
 
 OPERATIONS = sorted(
     (method.upper(), path) for path, ops in api.get_openapi_schema()["paths"].items() for method in ops
@@ -45,6 +58,25 @@ OPERATIONS = sorted(
 
 def make_service(org: Organization) -> Service:
     return ServiceFactory(organization=org)
+
+
+def make_category(org: Organization) -> ComplaintCategory:
+    return ComplaintCategory.objects.create(organization=org, name=f"Category {ComplaintCategory.objects.count()}")
+
+
+def make_sla_policy(org: Organization) -> SlaPolicy:
+    return SlaPolicy.objects.create(organization=org, name="Standard", calendar=BusinessCalendarFactory(organization=org))
+
+
+def make_escalation_tier(org: Organization) -> EscalationTier:
+    level = EscalationTier.objects.filter(organization=org).count() + 1
+    return EscalationTier.objects.create(organization=org, level=level, name=f"Tier {level}",
+                                         owner_role=Role.COMPLAINT_HANDLER)
+
+
+def make_complaint(org: Organization) -> Complaint:
+    return register_complaint(organization=org, data={
+        "channel": "phone", "complainant_name": "Dora", "description": "Cold room."}).complaint
 
 
 # One standalone, deletable object of each kind, by the path parameter that names it.
@@ -57,10 +89,16 @@ MAKERS: dict[str, Callable[[Organization], Any]] = {
     "touch_line_id": lambda org: TouchLineFactory(service=make_service(org)),
     "touch_face_id": lambda org: TouchFaceFactory(service=make_service(org)),
     "characteristic_id": lambda org: ServiceCharacteristicFactory(organization=org),
+    "category_id": make_category,
+    "remedy_id": lambda org: Remedy.objects.create(organization=org, name=f"Remedy {Remedy.objects.count()}"),
+    "sla_policy_id": make_sla_policy,
+    "escalation_tier_id": make_escalation_tier,
+    "complaint_id": make_complaint,
 }
 MODELS = {"unit_id": Unit, "client_id": ClientOrganization, "membership_id": Membership, "service_id": Service,
           "touch_point_id": TouchPoint, "touch_line_id": TouchLine, "touch_face_id": TouchFace,
-          "characteristic_id": ServiceCharacteristic}
+          "characteristic_id": ServiceCharacteristic, "category_id": ComplaintCategory, "remedy_id": Remedy,
+          "sla_policy_id": SlaPolicy, "escalation_tier_id": EscalationTier, "complaint_id": Complaint}
 
 
 def _touch_line_body(org: Organization) -> dict[str, Any]:
@@ -90,6 +128,14 @@ POST_BODIES: dict[str, tuple[Callable[[Organization], dict[str, Any]], str | Non
     "/api/v1/touch-faces": (_touch_face_body, "service_id"),
     "/api/v1/characteristics": (lambda org: {"name": "Clean rooms", "kind": "venue", "touch_point_ids": [
         TouchPointFactory(service=make_service(org)).pk]}, "touch_point_ids"),
+    "/api/v1/complaint-categories": (lambda org: {"name": "Billing"}, None),
+    "/api/v1/remedies": (lambda org: {"name": "Refund", "default_cost": "10.00"}, None),
+    "/api/v1/sla-policies": (lambda org: {"name": "Fast", "calendar_id": BusinessCalendarFactory(organization=org).pk},
+                             "calendar_id"),
+    "/api/v1/escalation-tiers": (lambda org: {"level": 9, "name": "Ombudsman", "owner_role": "quality_manager",
+                                              "is_external": True}, None),
+    "/api/v1/complaints": (lambda org: {"channel": "phone", "complainant_name": "Dora", "description": "Cold room.",
+                                        "service_id": make_service(org).pk}, "service_id"),
 }
 PATCH_BODIES: dict[str, dict[str, Any]] = {
     "/api/v1/organization": {"name": "Renamed"},
@@ -101,7 +147,22 @@ PATCH_BODIES: dict[str, dict[str, Any]] = {
     "/api/v1/touch-lines/{touch_line_id}": {"name": "Renamed"},
     "/api/v1/touch-faces/{touch_face_id}": {"name": "Renamed"},
     "/api/v1/characteristics/{characteristic_id}": {"name": "Renamed"},
+    "/api/v1/complaint-categories/{category_id}": {"name": "Renamed"},
+    "/api/v1/remedies/{remedy_id}": {"name": "Renamed"},
+    "/api/v1/sla-policies/{sla_policy_id}": {"name": "Renamed"},
+    "/api/v1/escalation-tiers/{escalation_tier_id}": {"name": "Renamed"},
 }
+# A valid body for each action on one object (POST /things/{id}/verb).
+ACTION_BODIES: dict[str, dict[str, Any]] = {
+    f"/api/v1/complaints/{{complaint_id}}/{verb}": body for verb, body in {
+        "acknowledge": {}, "assess": {"severity": "low"}, "status": {"status": "investigating"},
+        "assign": {"assignee_id": None}, "notes": {"body": "x"}, "messages": {"body": "x"},
+        "request-information": {"body": "x"}, "propose": {"outcome": "upheld", "decision_text": "x"},
+        "approve": {}, "decide": {}, "close": {"reason": "x"}, "reopen": {"reason": "x"}, "refer": {"body": "x"},
+        "duplicate-of": {"original_id": 1},
+    }.items()
+}
+ITEM_BODIES = {**PATCH_BODIES, **ACTION_BODIES}
 
 
 def path_params(path: str) -> list[str]:
@@ -119,7 +180,7 @@ def classified(method: str, path: str) -> bool:
     if path.startswith(COVERED_ELSEWHERE) or (method, path) in SINGLETONS:
         return True
     if method == "POST":
-        return path in POST_BODIES
+        return path in POST_BODIES or path in ACTION_BODIES
     if not params:
         return method == "GET" and list_param(path) in MAKERS
     return all(p in MAKERS for p in params) and (method != "PATCH" or path in PATCH_BODIES)
@@ -129,7 +190,9 @@ MINE = [op for op in OPERATIONS if classified(*op) and not op[1].startswith(COVE
         and op not in SINGLETONS]
 ITEM_OPS = [op for op in MINE if path_params(op[1])]
 LIST_OPS = [op for op in MINE if op[0] == "GET" and not path_params(op[1])]
-WRITE_OPS = [op for op in MINE if op[0] != "GET"] + [("PATCH", "/api/v1/organization")]
+WRITE_OPS = [op for op in MINE if op[0] != "GET" and not op[1].startswith(HANDLER_WRITES)] + [
+    ("PATCH", "/api/v1/organization")]
+AUTHENTICATED_OPS = [op for op in OPERATIONS if not op[1].startswith(PUBLIC)]
 
 
 def op_ids(ops: list[tuple[str, str]]) -> list[str]:

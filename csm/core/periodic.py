@@ -1,8 +1,9 @@
 """Periodic sweeps: tasks the worker enqueues on a fixed interval.
 
 `enqueue_due_sweeps` may run in every worker process at once: each sweep's row is locked while it
-is checked, so a sweep is enqueued once per interval however many workers run. Later modules add
-their sweeps (SLA reminders, retention purges) to SWEEPS.
+is checked, so a sweep is enqueued once per interval however many workers run. Higher apps add
+their own sweeps (notification retries, SLA reminders, retention purges) with `register_sweeps`
+from their AppConfig.ready(), since the kernel may not import them.
 """
 
 from __future__ import annotations
@@ -30,15 +31,28 @@ SWEEPS: tuple[Sweep, ...] = (
 )
 
 
+_registered: list[Sweep] = []
+
+
+def register_sweeps(*sweeps: Sweep) -> None:
+    """Add sweeps to the worker's schedule (idempotent by name)."""
+    names = {s.name for s in _registered}
+    _registered.extend(s for s in sweeps if s.name not in names)
+
+
+def all_sweeps() -> tuple[Sweep, ...]:
+    return SWEEPS + tuple(_registered)
+
+
 def is_due(last: dt.datetime | None, every: dt.timedelta, now: dt.datetime) -> bool:
     return last is None or now - last >= every
 
 
-def enqueue_due_sweeps(*, sweeps: tuple[Sweep, ...] = SWEEPS, now: dt.datetime | None = None) -> list[str]:
+def enqueue_due_sweeps(*, sweeps: tuple[Sweep, ...] | None = None, now: dt.datetime | None = None) -> list[str]:
     """Enqueue every sweep whose interval has passed; returns the names enqueued."""
     now = now or clock.now()
     enqueued = []
-    for sweep in sweeps:
+    for sweep in all_sweeps() if sweeps is None else sweeps:
         PeriodicSweep.objects.get_or_create(name=sweep.name)
         with transaction.atomic():
             row = PeriodicSweep.objects.select_for_update().get(name=sweep.name)

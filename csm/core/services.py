@@ -138,6 +138,7 @@ def set_working_intervals(
     )
     after = interval_labels(schedule.rows())
     if before != after:
+        _touch(calendar)
         record_event(organization_id=actor.organization_id, actor=actor.user, action="updated", obj=calendar,
                      changes={"intervals": [before, after]})
     return created
@@ -162,6 +163,11 @@ def _schedule_message(exc: business_hours.ScheduleError) -> str:
 # Manual holidays -------------------------------------------------------------------------------
 
 @transaction.atomic
+def _touch(calendar: BusinessCalendar) -> None:
+    """Mark the calendar changed, so deadlines computed on it are recomputed (complaints sweep)."""
+    calendar.save(update_fields=["updated_at"])
+
+
 def add_holiday(*, actor: Actor, calendar: BusinessCalendar, date: dt.date, name: str) -> CalendarHoliday:
     """A manual non-working day; 422 on `date` when the calendar already has one on that date."""
     _check_own(actor, calendar)
@@ -170,6 +176,7 @@ def add_holiday(*, actor: Actor, calendar: BusinessCalendar, date: dt.date, name
     holiday = CalendarHoliday(calendar=calendar, date=date, name=name.strip())
     validate(holiday)
     holiday.save()
+    _touch(calendar)
     record_event(organization_id=actor.organization_id, actor=actor.user, action="holiday_added", obj=calendar,
                  changes={"holiday": [None, f"{holiday.date.isoformat()} {holiday.name}"]})
     return holiday
@@ -182,5 +189,6 @@ def remove_holiday(*, actor: Actor, calendar: BusinessCalendar, holiday: Calenda
         raise NotFound()
     label = f"{holiday.date.isoformat()} {holiday.name}"
     holiday.delete()
+    _touch(calendar)
     record_event(organization_id=actor.organization_id, actor=actor.user, action="holiday_removed", obj=calendar,
                  changes={"holiday": [label, None]})

@@ -1,7 +1,6 @@
 """`demo-hotels`: Baltic Hotels Group, three Polish hotels with one contact centre (data only, in Polish)."""
 
 # Polish text keeps its own punctuation (en dashes).
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

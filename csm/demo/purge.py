@@ -27,7 +27,7 @@ def _path_to_organization(model: type[models.Model]) -> str | None:
     while queue:
         current, prefix, depth = queue.popleft()
         for field in current._meta.concrete_fields:
-            target = field.related_model if field.many_to_one else None
+            target = field.related_model if (field.many_to_one or field.one_to_one) else None
             if target is Organization:
                 return f"{prefix}{field.name}"
             cascades = getattr(field.remote_field, "on_delete", None) is models.CASCADE

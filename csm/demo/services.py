@@ -7,6 +7,7 @@ member of both (to show the organisation switcher) and an API token for the hote
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from csm.accounts.models import Membership, Organization, User
 from csm.accounts.roles import Role
 from csm.accounts.services import create_api_token
 from csm.core import clock
+from csm.demo.complaint_specs import COMPLAINT_SPECS
+from csm.demo.complaints import seed_complaints
 from csm.demo.hotels import HOTELS_ORG
 from csm.demo.purge import purge_organizations
 from csm.demo.seeding import DEMO_PASSWORD, SEEDED_AT, OrgBuilder, SeededOrganization, record_seeded
@@ -59,17 +62,28 @@ def existing_demo() -> list[str]:
 def seed_demo(*, seed: int, scale: int) -> DemoResult:
     """Create both demo organisations; each draws from its own Random so one never shifts the other."""
     password_hash = make_password(DEMO_PASSWORD)
+    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     with clock.frozen(SEEDED_AT):
         seeded = [
             OrgBuilder(spec, rng=random.Random(f"{seed}/{spec.slug}"), scale=scale,  # noqa: S311
                        password_hash=password_hash).build()
             for spec in DEMO_ORGS
         ]
+        for item in seeded:
+            _add_complaints(item, seed=seed, today=today)
         shared = _add_shared_user(seeded, password_hash)
         token = _demo_token(seeded[0])
         for item in seeded:
             record_seeded(item, seed=seed, scale=scale)
     return DemoResult(organizations=seeded, shared_user=shared, api_token=token)
+
+
+def _add_complaints(item: SeededOrganization, *, seed: int, today: dt.datetime) -> None:
+    org = item.organization
+    handlers = [item.people[box] for box in ("handler", "quality", "admin") if box in item.people]
+    counts = seed_complaints(org, COMPLAINT_SPECS[org.slug], rng=random.Random(f"{seed}/{org.slug}/complaints"),  # noqa: S311
+                             today=today, handlers=handlers)
+    item.counts.update(counts)
 
 
 def _add_shared_user(seeded: list[SeededOrganization], password_hash: str) -> User:

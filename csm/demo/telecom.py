@@ -2,7 +2,6 @@
 each serve one client, Eastern Mobile and Pacific Broadband (data only, in Chinese)."""
 
 # Chinese text keeps its own punctuation (full-width brackets, commas and colons; the times sign).
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 

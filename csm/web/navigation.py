@@ -40,6 +40,13 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("Touch faces"), "catalogue:touch_faces", roles.VIEW_CATALOGUE),
         NavItem(_("Service characteristics"), "catalogue:characteristics", roles.VIEW_CATALOGUE),
     )),
+    NavSection(_("Complaints"), (
+        NavItem(_("Queue"), "complaints:queue", roles.COMPLAINTS_VIEW),
+        NavItem(_("New complaint"), "complaints:create", roles.COMPLAINTS_HANDLE),
+        NavItem(_("SLA calculator"), "complaints:sla_calculator", roles.COMPLAINTS_CONFIGURE),
+        NavItem(_("Complaint settings"), "complaints:config_home", roles.COMPLAINTS_CONFIGURE),
+        NavItem(_("Public complaint page"), "complaints_public:how_to", roles.COMPLAINTS_VIEW),
+    )),
     NavSection(_("Administration"), (
         NavItem(_("Organisation settings"), "accounts:settings", roles.MANAGE_MEMBERS),
         NavItem(_("Audit trail"), "core:audit", roles.VIEW_AUDIT),

@@ -8,5 +8,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", views.dashboard, name="dashboard"),
     path("o/<slug:org_slug>/", include("csm.accounts.urls")),
     path("o/<slug:org_slug>/catalogue/", include("csm.catalogue.urls")),
+    path("o/<slug:org_slug>/complaints/", include("csm.complaints.urls")),
+    path("c/<slug:org_slug>/", include("csm.complaints.public_urls")),
     path("o/<slug:org_slug>/", include("csm.core.urls")),
 ]

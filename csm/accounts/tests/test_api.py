@@ -46,7 +46,8 @@ def test_me_shows_the_person_their_organisation_role_and_permissions(bob):
         "email": "bob@acme.test", "full_name": "Bob", "role": "complaint_handler",
         "organization": {"id": bob.organization.pk, "slug": "acme", "name": "Acme Hotels",
                          "default_language": "pl", "timezone": "Europe/Warsaw", "country": "PL"},
-        "permissions": ["api.use", "calendars.view", "catalogue.view", "organization.view"],
+        "permissions": ["api.use", "calendars.view", "catalogue.view", "complaints.handle", "complaints.personal_data",
+                        "complaints.view", "organization.view"],
     }
 
 

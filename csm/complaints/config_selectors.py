@@ -1,0 +1,125 @@
+"""Reads for complaint configuration: categories, remedies, SLA policies, escalation tiers,
+jurisdiction presets and the per-organisation settings.
+
+Every list is scoped to the actor's organisation and needs `complaints.view`; an `access_*` of a
+missing id and of another organisation's id both raise NotFound. `get_settings` and `policy_for`
+take an organisation id instead of an actor because the complaint services (and the worker) call
+them on behalf of the organisation, not of a user.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import QuerySet
+
+from csm.accounts import roles
+from csm.accounts.context import Actor
+from csm.complaints.models import (
+    ComplaintCategory,
+    ComplaintSettings,
+    EscalationTier,
+    JurisdictionPreset,
+    Remedy,
+    SlaPolicy,
+)
+from csm.complaints.workflow import Status
+from csm.core.errors import NotFound
+
+M = TypeVar("M", bound=models.Model)
+
+DEFAULT_PAUSE_STATUSES = [Status.AWAITING_CUSTOMER.value]
+
+
+def _get(qs: QuerySet[M], pk: object) -> M:
+    try:
+        return qs.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def _scoped(model: type[M], actor: Actor) -> QuerySet[M]:
+    actor.require(roles.COMPLAINTS_VIEW)
+    return model._default_manager.filter(organization_id=actor.organization_id)
+
+
+def list_categories(*, actor: Actor) -> QuerySet[ComplaintCategory]:
+    return _scoped(ComplaintCategory, actor)
+
+
+def access_category(*, actor: Actor, category_id: int) -> ComplaintCategory:
+    return _get(list_categories(actor=actor), category_id)
+
+
+def list_remedies(*, actor: Actor) -> QuerySet[Remedy]:
+    return _scoped(Remedy, actor)
+
+
+def access_remedy(*, actor: Actor, remedy_id: int) -> Remedy:
+    return _get(list_remedies(actor=actor), remedy_id)
+
+
+def list_sla_policies(*, actor: Actor) -> QuerySet[SlaPolicy]:
+    return _scoped(SlaPolicy, actor).select_related("category", "calendar")
+
+
+def access_sla_policy(*, actor: Actor, sla_policy_id: int) -> SlaPolicy:
+    return _get(list_sla_policies(actor=actor), sla_policy_id)
+
+
+def list_escalation_tiers(*, actor: Actor) -> QuerySet[EscalationTier]:
+    """The escalation ladder, lowest level first."""
+    return _scoped(EscalationTier, actor).order_by("level", "id")
+
+
+def access_escalation_tier(*, actor: Actor, escalation_tier_id: int) -> EscalationTier:
+    return _get(list_escalation_tiers(actor=actor), escalation_tier_id)
+
+
+def list_presets(*, actor: Actor) -> QuerySet[JurisdictionPreset]:
+    return _scoped(JurisdictionPreset, actor)
+
+
+def access_preset(*, actor: Actor, preset_id: int) -> JurisdictionPreset:
+    return _get(list_presets(actor=actor), preset_id)
+
+
+def get_settings(*, organization_id: int) -> ComplaintSettings:
+    """The organisation's complaint settings, created with the defaults on first use (by default
+    "awaiting customer" pauses the SLA clocks)."""
+    settings, _created = ComplaintSettings.objects.get_or_create(
+        organization_id=organization_id, defaults={"pause_statuses": list(DEFAULT_PAUSE_STATUSES)}
+    )
+    return settings
+
+
+def settings_for(*, actor: Actor) -> ComplaintSettings:
+    """`get_settings` of the actor's organisation, for anyone who may view complaints."""
+    actor.require(roles.COMPLAINTS_VIEW)
+    return get_settings(organization_id=actor.organization_id)
+
+
+def _specificity(policy: SlaPolicy) -> int:
+    return 2 * (policy.category_id is not None) + (policy.priority != "")
+
+
+def _matching(field: str, value: object) -> models.Q:
+    """Policies for exactly this value or for any (blank); a complaint without one matches only "any"."""
+    blank = models.Q(**{f"{field}__isnull": True}) if field == "category_id" else models.Q(**{field: ""})
+    return blank | models.Q(**{field: value}) if value not in (None, "") else blank
+
+
+def policy_for(*, organization_id: int, category_id: int | None, priority: str) -> SlaPolicy | None:
+    """The most specific active SLA policy of the organisation for a complaint: one for its category
+    and priority, else for its category (any priority), else for its priority (any category), else
+    one for any complaint; None when nothing matches. Among equally specific policies the oldest
+    (lowest id) wins, so the choice is stable. The calendar comes with it."""
+    candidates = (
+        SlaPolicy.objects.filter(organization_id=organization_id, is_active=True)
+        .filter(_matching("category_id", category_id), _matching("priority", priority))
+        .select_related("calendar")
+        .order_by("id")
+    )
+    return max(candidates, key=_specificity, default=None)

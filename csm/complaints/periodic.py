@@ -1,0 +1,21 @@
+"""The complaints app's periodic sweeps, for the worker to run next to the kernel's SWEEPS.
+
+They live here rather than in `csm.core.periodic` because the kernel may not import this app
+(import-linter layers); the worker merges both lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csm.complaints import sweeps, tasks
+from csm.core.periodic import Sweep
+
+COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
+    # Every minute: the first retry of a failed notification is due one minute after the failure.
+    Sweep("retry_notifications", dt.timedelta(minutes=1), tasks.retry_notifications),
+    # Every minute: reminders and escalations (sent in working time only, see sweeps.py).
+    Sweep("sla_sweep", dt.timedelta(minutes=1), sweeps.sla_sweep),
+    # Every 5 minutes: deadlines of open complaints after an SLA policy, calendar or tier changed.
+    Sweep("refresh_stale_deadlines", dt.timedelta(minutes=5), sweeps.refresh_stale_deadlines),
+)

@@ -1,0 +1,142 @@
+"""Reads for complaints, scoped by organisation; the complainant's access goes by tracking token.
+
+Personal data: roles without `complaints.personal_data` get complaints whose personal fields are
+masked (`masked_copy`), so pages, the API and exports cannot show them by accident.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from copy import copy
+
+from django.db.models import F, Q, QuerySet
+
+from csm.accounts import roles
+from csm.accounts.context import Actor
+from csm.complaints.config_selectors import get_settings
+from csm.complaints.models import Complaint, ComplaintEvent
+from csm.complaints.tracking import token_matches
+from csm.complaints.workflow import OPEN_STATUSES
+from csm.core import clock
+from csm.core.errors import NotFound
+
+PERSONAL_FIELDS = ("complainant_name", "complainant_email", "complainant_phone", "complainant_address",
+                   "representative_name", "representative_contact")
+MASK = "•••"
+
+
+def list_complaints(*, actor: Actor) -> QuerySet[Complaint]:
+    actor.require(roles.COMPLAINTS_VIEW)
+    return Complaint.objects.filter(organization_id=actor.organization_id).select_related(
+        "category", "assignee", "unit", "touch_point")
+
+
+def access_complaint(*, actor: Actor, complaint_id: int) -> Complaint:
+    try:
+        return list_complaints(actor=actor).get(pk=complaint_id)
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def access_complaint_by_reference(*, actor: Actor, reference: str) -> Complaint:
+    found = list_complaints(actor=actor).filter(reference=reference).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueFilter:
+    status: str = ""
+    assignee_id: int | None = None
+    unit_id: int | None = None
+    category_id: int | None = None
+    q: str = ""
+    open_only: bool = True
+
+
+def queue(*, actor: Actor, filters: QueueFilter) -> QuerySet[Complaint]:
+    """The handler's queue: open complaints, the nearest deadline first, then the oldest id. A
+    complaint without a deadline (no policy, or paused: an open pause leaves the steps after it
+    without a due date) comes last, on SQLite and PostgreSQL alike."""
+    qs = list_complaints(actor=actor)
+    if filters.open_only:
+        qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    for name in ("assignee_id", "unit_id", "category_id"):
+        value = getattr(filters, name)
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    if filters.q:
+        qs = qs.filter(Q(reference__icontains=filters.q) | Q(description__icontains=filters.q))
+    return qs.order_by(F("next_due_at").asc(nulls_last=True), "id")
+
+
+def timeline(*, actor: Actor, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    actor.require(roles.COMPLAINTS_VIEW)
+    return ComplaintEvent.objects.filter(organization_id=actor.organization_id, complaint=complaint).select_related(
+        "actor").order_by("created_at", "id")
+
+
+def customer_timeline(*, complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    """What the complainant sees: customer-visible events only."""
+    return ComplaintEvent.objects.filter(complaint=complaint, is_customer_visible=True).order_by("created_at", "id")
+
+
+def complaint_for_tracking(*, organization_slug: str, reference: str, token: str) -> Complaint:
+    """The complaint behind a private tracking link; NotFound for any mismatch, in constant time."""
+    complaint = Complaint.objects.select_related("organization").filter(
+        organization__slug=organization_slug, reference=reference).first()
+    matches = token_matches(complaint.tracking_secret if complaint else "-", token)
+    if complaint is None or not matches:
+        raise NotFound()
+    return complaint
+
+
+def duplicate_candidates(*, actor: Actor, complaint: Complaint, days: int | None = None,
+                         limit: int = 5) -> list[Complaint]:
+    """Other complaints of the same complainant (same e-mail, case-insensitive, or same phone)
+    received within `days` (default: the organisation's duplicate window) before or after this one,
+    those whose descriptions share the most words first, then the most recent."""
+    contacts = Q()
+    if complaint.complainant_email:
+        contacts |= Q(complainant_email__iexact=complaint.complainant_email)
+    if complaint.complainant_phone:
+        contacts |= Q(complainant_phone=complaint.complainant_phone)
+    if not contacts:
+        return []
+    window = dt.timedelta(days=days if days is not None else
+                          get_settings(organization_id=actor.organization_id).duplicate_window_days)
+    received = Q(received_at__gte=complaint.received_at - window, received_at__lte=complaint.received_at + window)
+    others = list(list_complaints(actor=actor).filter(contacts, received).exclude(pk=complaint.pk)
+                  .order_by("-received_at", "-id")[:50])
+    words = _words(complaint.description)
+    others.sort(key=lambda other: -len(words & _words(other.description)))
+    return others[:limit]
+
+
+def _words(text: str) -> set[str]:
+    return {word.strip(".,;:!?()\"'") for word in text.lower().split()} - {""}
+
+
+def can_see_personal_data(actor: Actor) -> bool:
+    return actor.can(roles.COMPLAINTS_PERSONAL_DATA)
+
+
+def masked_copy(complaint: Complaint) -> Complaint:
+    """A copy whose personal fields read as masked (never saved)."""
+    shown = copy(complaint)
+    for field in PERSONAL_FIELDS:
+        if getattr(shown, field):
+            setattr(shown, field, MASK)
+    return shown
+
+
+def for_display(*, actor: Actor, complaint: Complaint) -> Complaint:
+    return complaint if can_see_personal_data(actor) else masked_copy(complaint)
+
+
+def is_overdue(complaint: Complaint) -> bool:
+    return complaint.next_due_at is not None and complaint.next_due_at < clock.now()

@@ -1,0 +1,242 @@
+"""The SLA sweeps the worker runs periodically (registered in periodic.py).
+
+`refresh_stale_deadlines` (every 5 minutes) recomputes the deadlines of open complaints after the
+configuration behind them changed: an SLA policy (edited, added, deactivated: `policy_for` may now
+choose another), a policy's business calendar (its fields, or its working hours and holidays,
+which are seen through the calendar's audit events because editing them does not touch the
+calendar's row) or an escalation tier. It is conservative per organisation: any such change makes
+every open complaint of the organisation computed before it stale. A change committed while a
+complaint was being recomputed could be missed by comparing timestamps alone, so complaints
+computed up to STALE_GRACE after a change are recomputed once more.
+
+`sla_sweep` (every minute) sends what `sla_check_at` says is due: the reminder to the assignee when
+the next deadline enters its warning share, and an escalation one tier up once it has passed (see
+deadlines.py for the rules). Only in the working time of the policy's calendar: outside it, the
+complaint's check moves to the next working moment and nothing is sent.
+
+Both work in bounded batches of locked rows (SKIP LOCKED on PostgreSQL, so two workers never
+handle the same complaint) and load each policy, calendar, settings and ladder once per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from csm.complaints import deadlines, notifications, sla
+from csm.complaints.config_selectors import get_settings, policy_for
+from csm.complaints.models import Complaint, EscalationTier, EventKind, SlaPolicy
+from csm.complaints.services.moves import event
+from csm.complaints.workflow import Status
+from csm.core import clock
+from csm.core.business_hours import Calendar
+from csm.core.models import AuditEvent, BusinessCalendar
+
+BATCH_SIZE = 500
+STALE_GRACE = dt.timedelta(minutes=2)
+SYSTEM = "system"
+CLOCK_FIELDS = [*deadlines.DUE_FIELDS, "sla_policy", "next_due_at", "sla_check_at", "deadlines_computed_at"]
+SLA_FIELDS = ["last_reminded_at", "escalation_level", "escalated_at", "sla_check_at"]
+ESCALATION_REASONS = {
+    sla.Step.ACKNOWLEDGE: _("The deadline to acknowledge the complaint has passed."),
+    sla.Step.ASSESS: _("The deadline to assess the complaint has passed."),
+    sla.Step.RESPOND: _("The deadline to respond to the complainant has passed."),
+    sla.Step.RESOLVE: _("The deadline to resolve the complaint has passed."),
+}
+TIER_REASON = _("The time limit of the previous escalation tier has run out.")
+
+
+class Contexts:
+    """SLA contexts for one run: each organisation's settings and ladder, each policy choice and
+    each calendar loaded once."""
+
+    def __init__(self, organization_ids: Iterable[int]) -> None:
+        ids = set(organization_ids)
+        self.fractions = {org: get_settings(organization_id=org).reminder_before_percent / 100 for org in ids}
+        tiers: dict[int, list[EscalationTier]] = defaultdict(list)
+        for tier in EscalationTier.objects.filter(organization_id__in=ids).order_by("level", "id"):
+            tiers[tier.organization_id].append(tier)
+        self.tiers = {org: tuple(tiers[org]) for org in ids}
+        self.calendars: dict[tuple[int, int], Calendar] = {}
+        self.policies: dict[tuple[int, int | None, str], SlaPolicy | None] = {}
+
+    def chosen_policy(self, complaint: Complaint) -> SlaPolicy | None:
+        key = (complaint.organization_id, complaint.category_id, complaint.priority)
+        if key not in self.policies:
+            self.policies[key] = policy_for(organization_id=key[0], category_id=key[1], priority=key[2])
+        return self.policies[key]
+
+    def calendar(self, calendar: BusinessCalendar, around: dt.datetime) -> Calendar:
+        key = (calendar.pk, around.year)
+        if key not in self.calendars:
+            self.calendars[key] = deadlines.pure_calendar(calendar, around)
+        return self.calendars[key]
+
+    def context(self, complaint: Complaint, policy: SlaPolicy | None) -> deadlines.SlaContext:
+        calendar = self.calendar(policy.calendar, complaint.received_at) if policy else None
+        org = complaint.organization_id
+        return deadlines.SlaContext(policy, calendar, self.fractions[org], self.tiers[org])
+
+
+# Stale deadlines --------------------------------------------------------------------------------
+
+@task()
+def refresh_stale_deadlines(limit: int = BATCH_SIZE) -> int:
+    """Recompute up to `limit` open complaints whose deadlines predate a configuration change, the
+    lowest organisation and id first; returns how many were recomputed."""
+    now, refreshed = clock.now(), 0
+    for organization_id, changed_at in sorted(configuration_changes().items()):
+        if refreshed >= limit:
+            break
+        stale = stale_complaints(organization_id, changed_at)
+        refreshed += _refresh_in_batches(stale, Contexts([organization_id]), now=now, limit=limit - refreshed)
+    return refreshed
+
+
+def configuration_changes() -> dict[int, dt.datetime]:
+    """The latest change per organisation (with SLA policies) of what its complaints are timed by:
+    a policy or its calendar's row, an escalation tier, or a calendar's audit event (working hours
+    and holidays change in their own tables). Tiers and audit events are read only for those
+    organisations, through their organisation-led indexes."""
+    policies = SlaPolicy.objects.values("organization_id").order_by().annotate(
+        at=Max(Greatest("updated_at", "calendar__updated_at")))
+    latest = {row["organization_id"]: row["at"] for row in policies}
+    tiers = EscalationTier.objects.filter(organization_id__in=list(latest))
+    calendars = AuditEvent.objects.filter(organization_id__in=list(latest),
+                                          object_type=BusinessCalendar._meta.label_lower)
+    for rows in (tiers.values("organization_id").order_by().annotate(at=Max("updated_at")),
+                 calendars.values("organization_id").order_by().annotate(at=Max("created_at"))):
+        for row in rows:
+            latest[row["organization_id"]] = max(row["at"], latest[row["organization_id"]])
+    return latest
+
+
+def stale_complaints(organization_id: int, changed_at: dt.datetime) -> QuerySet[Complaint]:
+    computed_before = Q(deadlines_computed_at__lt=changed_at + STALE_GRACE) | Q(deadlines_computed_at__isnull=True)
+    return Complaint.objects.filter(computed_before, organization_id=organization_id).exclude(status=Status.CLOSED)
+
+
+def _refresh_in_batches(stale: QuerySet[Complaint], contexts: Contexts, *, now: dt.datetime, limit: int) -> int:
+    """Keyset batches by id, each in its own transaction with its rows locked."""
+    done, last_id = 0, 0
+    while done < limit:
+        with transaction.atomic():
+            batch = list(stale.filter(pk__gt=last_id).select_for_update(skip_locked=True)
+                         .order_by("id")[:min(BATCH_SIZE, limit - done)])
+            for complaint in batch:
+                _refresh(complaint, contexts, now=now)
+        if not batch:
+            break
+        done, last_id = done + len(batch), batch[-1].pk
+    return done
+
+
+def _refresh(complaint: Complaint, contexts: Contexts, *, now: dt.datetime) -> None:
+    before = _clock_values(complaint)
+    deadlines.apply_clocks(complaint, contexts.context(complaint, contexts.chosen_policy(complaint)), now=now)
+    complaint.save(update_fields=CLOCK_FIELDS)
+    after = _clock_values(complaint)
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:
+        event(complaint, EventKind.DEADLINES, label=SYSTEM, data=changes)
+
+
+def _clock_values(complaint: Complaint) -> dict[str, Any]:
+    values: dict[str, Any] = {"sla_policy": complaint.sla_policy_id}
+    for name in (*deadlines.DUE_FIELDS, "next_due_at"):
+        value = getattr(complaint, name)
+        values[name] = value.isoformat() if value else None
+    return values
+
+
+# Reminders and escalations ----------------------------------------------------------------------
+
+@task()
+def sla_sweep(limit: int = BATCH_SIZE) -> int:
+    """Send the reminders and escalations that are due, for up to `limit` open, running complaints
+    whose `sla_check_at` has come, the longest-waiting first; returns how many complaints got a
+    reminder or an escalation. Complaints outside their calendar's working time only have their
+    check moved, in one UPDATE per new check time."""
+    now = clock.now()
+    with transaction.atomic():
+        due = list(
+            Complaint.objects.filter(sla_check_at__lte=now, paused_since__isnull=True)
+            .exclude(status=Status.CLOSED)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("organization", "assignee", "sla_policy__calendar")
+            .prefetch_related("sla_policy__calendar__intervals", "sla_policy__calendar__holidays")
+            .order_by("sla_check_at", "id")[:limit]
+        )
+        contexts = Contexts({complaint.organization_id for complaint in due})
+        deferred: dict[dt.datetime | None, list[int]] = defaultdict(list)
+        acted = 0
+        for complaint in due:
+            context = contexts.context(complaint, complaint.sla_policy)
+            is_working, later = _working_now(context, now)
+            if is_working:
+                acted += _act(complaint, context, now=now)
+            else:
+                deferred[later].append(complaint.pk)
+        for later, ids in deferred.items():
+            Complaint.objects.filter(pk__in=ids).update(sla_check_at=later)
+        return acted
+
+
+def _working_now(context: deadlines.SlaContext, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
+    """(True, now) in the working time of the policy's calendar; else (False, the next working
+    moment), or (False, None) when the calendar has no working time at all."""
+    calendar = context.calendar
+    if calendar is None or not calendar.schedule.has_working_time:
+        return False, None
+    working = sla.next_notification_time(at=now, calendar=calendar)
+    return working == now, working
+
+
+def _act(complaint: Complaint, context: deadlines.SlaContext, *, now: dt.datetime) -> bool:
+    timing = deadlines.timing_of(complaint, context)
+    reminder = deadlines.is_reminder_pending(complaint, timing.clocks, context, now=now)
+    escalation = deadlines.escalation_time(complaint, context, timing.pauses)
+    tier = deadlines.next_tier(complaint, context)
+    acted = False
+    if reminder is not None and reminder <= now:
+        _remind(complaint, now=now)
+        acted = True
+    elif tier is not None and escalation is not None and now > escalation:
+        _escalate(complaint, tier, now=now)
+        acted = True
+    complaint.sla_check_at = deadlines.next_check(complaint, timing, context, now=now)
+    complaint.save(update_fields=SLA_FIELDS)
+    return acted
+
+
+def _staff_url(complaint: Complaint) -> str:
+    path = reverse("complaints:detail", kwargs={"org_slug": complaint.organization.slug, "pk": complaint.pk})
+    return settings.CSM_BASE_URL.rstrip("/") + path
+
+
+def _remind(complaint: Complaint, *, now: dt.datetime) -> None:
+    sent = notifications.queue_notification(complaint=complaint, template="reminder",
+                                            context={"complaint_url": _staff_url(complaint)})
+    complaint.last_reminded_at = now
+    event(complaint, EventKind.REMINDER, label=SYSTEM, data={
+        "step": str(deadlines.next_step(complaint)), "to": sent.to if sent else None})
+
+
+def _escalate(complaint: Complaint, tier: EscalationTier, *, now: dt.datetime) -> None:
+    step = deadlines.next_step(complaint)
+    reason = ESCALATION_REASONS[step] if complaint.escalation_level == 0 and step else TIER_REASON
+    before, complaint.escalation_level, complaint.escalated_at = complaint.escalation_level, tier.level, now
+    event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
+        "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None})
+    notifications.queue_escalation_notifications(
+        complaint=complaint, tier=tier, context={"reason": reason, "complaint_url": _staff_url(complaint)})

@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from csm.complaints import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.create, name="create"),
+    path("sla-calculator/", views.sla_calculator, name="sla_calculator"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/decision-text/", views.decision_text, name="decision_text"),
+    path("<int:pk>/<slug:action>/", views.complaint_action, name="action"),
+    path("", include("csm.complaints.config_urls")),
+]
