@@ -64,7 +64,7 @@ demo: $(SYNCED)
 	@echo "==> Loading the demo data"
 	@$(CSM) seed-demo --reset --url "http://$(DEMO_ADDR)"
 	@echo "==> Serving CSM on http://$(DEMO_ADDR)/ with a background worker (e-mails print here; Ctrl+C stops both)"
-	@$(CSM) worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@$(CSM) worker --no-reload --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		CSM_BASE_URL="http://$(DEMO_ADDR)" $(CSM) runserver --noreload "$(DEMO_ADDR)"
 
 lint: $(SYNCED)
