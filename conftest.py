@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -100,3 +102,27 @@ def carol(acme) -> Persona:
 @pytest.fixture
 def charlie(globex) -> Persona:
     return _persona("charlie@globex.test", globex, Role.ORG_ADMIN)
+
+
+CHROMIUM = Path(os.environ.get("CSM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture
+def chromium(live_server):
+    """A headless Debian Chromium driven by Playwright; `chromium()` opens a page in a fresh context
+    (its own cookies). Skipped, with the reason, where Chromium is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}; browser test skipped")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+        def new_page(locale: str = "en-GB"):
+            context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+            return context.new_page()
+
+        yield new_page
+        browser.close()

@@ -4,7 +4,8 @@ confirmation, and the complainant's private tracking and rating pages.
 The organisation comes from the URL (404 when unknown); the form answers 404 while the
 organisation's public intake is switched off, but existing tracking links keep working. Pages that
 carry the private tracking token, or a one-time form token, are never cached and send
-`Referrer-Policy: no-referrer` so the token does not leak to other sites. A wrong reference or
+`Referrer-Policy: same-origin` so the token does not leak to other sites. (Not `no-referrer`: with it,
+browsers send `Origin: null` on the page's own forms, and CSRF protection rightly refuses them.) A wrong reference or
 token is a plain 404. Every write goes through csm.complaints.services.
 """
 
@@ -59,11 +60,13 @@ def public_page(view: View) -> View:
 
 
 def private_page(view: View) -> View:
-    """Never cached, and no Referer header to other sites: the URL or the form holds a secret."""
+    """Never cached, and no Referer header to other sites: the URL or the form holds a secret.
+    `same-origin` rather than `no-referrer`, which makes browsers post the page's forms with
+    `Origin: null` (refused by CSRF; the browser test walks it)."""
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return never_cache(wrapped)

@@ -93,7 +93,7 @@ def nothing_saved(media: Path) -> bool:
 
 
 def assert_private(response) -> None:
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
