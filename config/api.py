@@ -10,6 +10,7 @@ from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from csm.catalogue.api import router as catalogue_router
 from csm.complaints.api import router as complaints_router
 from csm.complaints.config_api import router as complaint_config_router
+from csm.complaints.privacy_api import router as privacy_router
 from csm.complaints.public_api import public_router as complaints_public_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
@@ -36,6 +37,7 @@ api.add_router("", core_router)
 api.add_router("", complaints_router)
 api.add_router("", complaints_public_router)
 api.add_router("", complaint_config_router)
+api.add_router("", privacy_router)
 
 # Registered last, so it only answers what no router matched: an unknown URL under /api/v1/ gets
 # the JSON error shape instead of the HTML 404 page. New routers go above this line.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from csm.complaints import sweeps, tasks
+from csm.complaints import privacy, sweeps, tasks
 from csm.core.periodic import Sweep
 
 COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
@@ -18,4 +18,6 @@ COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
     Sweep("sla_sweep", dt.timedelta(minutes=1), sweeps.sla_sweep),
     # Every 5 minutes: deadlines of open complaints after an SLA policy, calendar or tier changed.
     Sweep("refresh_stale_deadlines", dt.timedelta(minutes=5), sweeps.refresh_stale_deadlines),
+    # Daily: anonymise closed complaints past their organisation's retention period (privacy.py).
+    Sweep("complaint_retention", dt.timedelta(days=1), privacy.complaint_retention),
 )

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from csm.complaints import views
+from csm.complaints import import_views, views
 
 app_name = "complaints"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.create, name="create"),
+    path("import/", import_views.import_page, name="import"),
     path("sla-calculator/", views.sla_calculator, name="sla_calculator"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),

@@ -291,7 +291,7 @@ def test_the_periodic_sweep_retries_through_the_worker(acme, settings):
     settings.EMAIL_BACKEND = LOCMEM
     with clock.frozen(T0 + MINUTE):
         assert enqueue_due_sweeps(sweeps=COMPLAINT_SWEEPS) == [
-            "retry_notifications", "sla_sweep", "refresh_stale_deadlines"]
+            "retry_notifications", "sla_sweep", "refresh_stale_deadlines", "complaint_retention"]
         call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
 
     assert len(mail.outbox) == 1
