@@ -11,6 +11,7 @@ from csm.accounts import roles
 from csm.accounts.context import Actor
 from csm.accounts.models import ApiToken, ClientOrganization, Membership, Organization, Unit, User
 from csm.core.errors import NotFound
+from csm.core.lookups import get_or_not_found
 
 
 def resolve_actor(*, user: User, organization_slug: str) -> Actor:
@@ -82,10 +83,7 @@ def list_units(*, actor: Actor) -> QuerySet[Unit]:
 
 
 def access_unit(*, actor: Actor, unit_id: int) -> Unit:
-    try:
-        return list_units(actor=actor).get(pk=unit_id)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_units(actor=actor), unit_id)
 
 
 def list_clients(*, actor: Actor) -> QuerySet[ClientOrganization]:
@@ -94,10 +92,7 @@ def list_clients(*, actor: Actor) -> QuerySet[ClientOrganization]:
 
 
 def access_client(*, actor: Actor, client_id: int) -> ClientOrganization:
-    try:
-        return list_clients(actor=actor).get(pk=client_id)
-    except (ClientOrganization.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_clients(actor=actor), client_id)
 
 
 def list_memberships(*, actor: Actor) -> QuerySet[Membership]:
@@ -106,10 +101,7 @@ def list_memberships(*, actor: Actor) -> QuerySet[Membership]:
 
 
 def access_membership(*, actor: Actor, membership_id: int) -> Membership:
-    try:
-        return list_memberships(actor=actor).get(pk=membership_id)
-    except (Membership.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_memberships(actor=actor), membership_id)
 
 
 def list_api_tokens(*, actor: Actor) -> QuerySet[ApiToken]:
@@ -118,10 +110,7 @@ def list_api_tokens(*, actor: Actor) -> QuerySet[ApiToken]:
 
 
 def access_api_token(*, actor: Actor, token_id: int) -> ApiToken:
-    try:
-        return list_api_tokens(actor=actor).get(pk=token_id)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_api_tokens(actor=actor), token_id)
 
 
 def unit_tree(*, actor: Actor) -> list[tuple[Unit, int]]:

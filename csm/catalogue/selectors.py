@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -19,16 +18,10 @@ from csm.catalogue.models import (
     TouchLineStep,
     TouchPoint,
 )
-from csm.core.errors import NotFound
+from csm.core.lookups import get_or_not_found
 
 M = TypeVar("M", bound=models.Model)
 
-
-def _get(qs: QuerySet[M], pk: object) -> M:
-    try:
-        return qs.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
 
 
 def list_services(*, actor: Actor) -> QuerySet[Service]:
@@ -42,7 +35,7 @@ def list_services_with_counts(*, actor: Actor) -> QuerySet[Service]:
 
 
 def access_service(*, actor: Actor, service_id: int) -> Service:
-    return _get(list_services(actor=actor), service_id)
+    return get_or_not_found(list_services(actor=actor), service_id)
 
 
 def list_touch_points(*, actor: Actor) -> QuerySet[TouchPoint]:
@@ -51,7 +44,7 @@ def list_touch_points(*, actor: Actor) -> QuerySet[TouchPoint]:
 
 
 def access_touch_point(*, actor: Actor, touch_point_id: int) -> TouchPoint:
-    return _get(list_touch_points(actor=actor).select_related("service", "unit"), touch_point_id)
+    return get_or_not_found(list_touch_points(actor=actor).select_related("service", "unit"), touch_point_id)
 
 
 def list_touch_lines(*, actor: Actor) -> QuerySet[TouchLine]:
@@ -65,7 +58,7 @@ def list_touch_lines(*, actor: Actor) -> QuerySet[TouchLine]:
 
 
 def access_touch_line(*, actor: Actor, touch_line_id: int) -> TouchLine:
-    return _get(list_touch_lines(actor=actor), touch_line_id)
+    return get_or_not_found(list_touch_lines(actor=actor), touch_line_id)
 
 
 def list_touch_faces(*, actor: Actor) -> QuerySet[TouchFace]:
@@ -78,7 +71,7 @@ def list_touch_faces(*, actor: Actor) -> QuerySet[TouchFace]:
 
 
 def access_touch_face(*, actor: Actor, touch_face_id: int) -> TouchFace:
-    return _get(list_touch_faces(actor=actor), touch_face_id)
+    return get_or_not_found(list_touch_faces(actor=actor), touch_face_id)
 
 
 def list_characteristics(*, actor: Actor) -> QuerySet[ServiceCharacteristic]:
@@ -89,4 +82,4 @@ def list_characteristics(*, actor: Actor) -> QuerySet[ServiceCharacteristic]:
 
 
 def access_characteristic(*, actor: Actor, characteristic_id: int) -> ServiceCharacteristic:
-    return _get(list_characteristics(actor=actor), characteristic_id)
+    return get_or_not_found(list_characteristics(actor=actor), characteristic_id)

@@ -30,6 +30,7 @@ from csm.catalogue.models import (
     category_of,
 )
 from csm.core.errors import InvalidInput
+from csm.core.lookups import check_same_organization
 from csm.core.writes import create_audited, delete_audited, update_audited
 
 SERVICE_FIELDS = ("name", "code", "description", "unit", "is_active")
@@ -42,8 +43,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 def _same_org(actor: Actor, field: str, obj: Any) -> None:
-    if obj is not None and obj.organization_id != actor.organization_id:
-        raise InvalidInput(field, str(_("No such object in this organisation.")))
+    check_same_organization(actor.organization_id, field, obj)
 
 
 def _members(actor: Actor, model: type[M], field: str, ids: Sequence[int]) -> list[M]:

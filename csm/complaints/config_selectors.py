@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 
@@ -26,18 +25,12 @@ from csm.complaints.models import (
     SlaPolicy,
 )
 from csm.complaints.workflow import Status
-from csm.core.errors import NotFound
+from csm.core.lookups import get_or_not_found
 
 M = TypeVar("M", bound=models.Model)
 
 DEFAULT_PAUSE_STATUSES = [Status.AWAITING_CUSTOMER.value]
 
-
-def _get(qs: QuerySet[M], pk: object) -> M:
-    try:
-        return qs.get(pk=pk)
-    except (ObjectDoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
 
 
 def _scoped(model: type[M], actor: Actor) -> QuerySet[M]:
@@ -50,7 +43,7 @@ def list_categories(*, actor: Actor) -> QuerySet[ComplaintCategory]:
 
 
 def access_category(*, actor: Actor, category_id: int) -> ComplaintCategory:
-    return _get(list_categories(actor=actor), category_id)
+    return get_or_not_found(list_categories(actor=actor), category_id)
 
 
 def list_remedies(*, actor: Actor) -> QuerySet[Remedy]:
@@ -58,7 +51,7 @@ def list_remedies(*, actor: Actor) -> QuerySet[Remedy]:
 
 
 def access_remedy(*, actor: Actor, remedy_id: int) -> Remedy:
-    return _get(list_remedies(actor=actor), remedy_id)
+    return get_or_not_found(list_remedies(actor=actor), remedy_id)
 
 
 def list_sla_policies(*, actor: Actor) -> QuerySet[SlaPolicy]:
@@ -66,7 +59,7 @@ def list_sla_policies(*, actor: Actor) -> QuerySet[SlaPolicy]:
 
 
 def access_sla_policy(*, actor: Actor, sla_policy_id: int) -> SlaPolicy:
-    return _get(list_sla_policies(actor=actor), sla_policy_id)
+    return get_or_not_found(list_sla_policies(actor=actor), sla_policy_id)
 
 
 def list_escalation_tiers(*, actor: Actor) -> QuerySet[EscalationTier]:
@@ -75,7 +68,7 @@ def list_escalation_tiers(*, actor: Actor) -> QuerySet[EscalationTier]:
 
 
 def access_escalation_tier(*, actor: Actor, escalation_tier_id: int) -> EscalationTier:
-    return _get(list_escalation_tiers(actor=actor), escalation_tier_id)
+    return get_or_not_found(list_escalation_tiers(actor=actor), escalation_tier_id)
 
 
 def list_presets(*, actor: Actor) -> QuerySet[JurisdictionPreset]:
@@ -83,7 +76,7 @@ def list_presets(*, actor: Actor) -> QuerySet[JurisdictionPreset]:
 
 
 def access_preset(*, actor: Actor, preset_id: int) -> JurisdictionPreset:
-    return _get(list_presets(actor=actor), preset_id)
+    return get_or_not_found(list_presets(actor=actor), preset_id)
 
 
 def get_settings(*, organization_id: int) -> ComplaintSettings:

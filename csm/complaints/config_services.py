@@ -33,6 +33,7 @@ from csm.complaints.models import (
 from csm.complaints.workflow import Status
 from csm.core.audit import diff, record_event, snapshot
 from csm.core.errors import Conflict, InvalidInput
+from csm.core.lookups import check_same_organization
 from csm.core.models import BusinessCalendar
 from csm.core.writes import create_audited, delete_audited, update_audited, validate
 
@@ -80,8 +81,7 @@ def _normalise_targets(data: dict[str, Any], fields: tuple[str, ...]) -> dict[st
 
 
 def _same_org(actor: Actor, field: str, obj: Any) -> None:
-    if obj is not None and obj.organization_id != actor.organization_id:
-        raise InvalidInput(field, str(_("No such object in this organisation.")))
+    check_same_organization(actor.organization_id, field, obj)
 
 
 def _at_least(data: dict[str, Any], field: str, least: int | Decimal) -> None:

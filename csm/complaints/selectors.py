@@ -20,6 +20,7 @@ from csm.complaints.tracking import token_matches
 from csm.complaints.workflow import OPEN_STATUSES
 from csm.core import clock
 from csm.core.errors import NotFound
+from csm.core.lookups import get_or_not_found
 
 PERSONAL_FIELDS = ("complainant_name", "complainant_email", "complainant_phone", "complainant_address",
                    "representative_name", "representative_contact")
@@ -33,10 +34,7 @@ def list_complaints(*, actor: Actor) -> QuerySet[Complaint]:
 
 
 def access_complaint(*, actor: Actor, complaint_id: int) -> Complaint:
-    try:
-        return list_complaints(actor=actor).get(pk=complaint_id)
-    except (Complaint.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_complaints(actor=actor), complaint_id)
 
 
 def access_complaint_by_reference(*, actor: Actor, reference: str) -> Complaint:

@@ -22,6 +22,7 @@ from csm.accounts.models import User
 from csm.core import business_hours
 from csm.core.audit import history_for
 from csm.core.errors import InvalidInput, NotFound
+from csm.core.lookups import get_or_not_found
 from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday
 from csm.core.public_holidays import public_holidays
 
@@ -112,20 +113,14 @@ def list_calendars(*, actor: Actor) -> QuerySet[BusinessCalendar]:
 
 
 def access_calendar(*, actor: Actor, calendar_id: int) -> BusinessCalendar:
-    try:
-        return list_calendars(actor=actor).get(pk=calendar_id)
-    except (BusinessCalendar.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(list_calendars(actor=actor), calendar_id)
 
 
 def access_calendar_holiday(*, actor: Actor, calendar: BusinessCalendar, holiday_id: int) -> CalendarHoliday:
     """A manual holiday of one of the organisation's calendars."""
     if calendar.organization_id != actor.organization_id:
         raise NotFound()
-    try:
-        return CalendarHoliday.objects.get(calendar=calendar, pk=holiday_id)
-    except (CalendarHoliday.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return get_or_not_found(CalendarHoliday.objects.filter(calendar=calendar), holiday_id)
 
 
 def default_calendar(*, actor: Actor) -> BusinessCalendar | None:
