@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router, Swagger
 from csm.accounts.api import router as accounts_router
 from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
 from csm.catalogue.api import router as catalogue_router
+from csm.complaints.analytics_api import router as analytics_router
 from csm.complaints.api import router as complaints_router
 from csm.complaints.config_api import router as complaint_config_router
 from csm.complaints.privacy_api import router as privacy_router
@@ -34,6 +35,8 @@ install_error_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("", catalogue_router)
 api.add_router("", core_router)
+# Before the complaints router: its /complaints/{complaint_id} would otherwise take /complaints/analytics.
+api.add_router("", analytics_router)
 api.add_router("", complaints_router)
 api.add_router("", complaints_public_router)
 api.add_router("", complaint_config_router)

@@ -1,1 +1,3 @@
-"""Benchmark scenarios. Each module has `NAME` and `run(n) -> Result`; `bench/run.py` lists them."""
+"""Benchmark scenarios. Each module has `NAME` and `run(n)`: the SQLite ones return a Result and are
+listed in `bench/run.py`; the PostgreSQL ones return a list of Results and are listed in
+`bench/run_pg.py`. Each module's docstring says what it measures and what its floor is."""

@@ -5,6 +5,7 @@
 from django.urls import path
 
 from csm.complaints import config_views as views
+from csm.complaints import privacy_views
 
 urlpatterns = [
     path("settings/", views.config_home, name="config_home"),
@@ -33,4 +34,6 @@ urlpatterns = [
     path("settings/presets/<int:pk>/delete/", views.preset_delete, name="config_preset_delete"),
     path("settings/presets/<int:pk>/apply/", views.preset_apply, name="config_preset_apply"),
     path("settings/general/", views.settings_page, name="config_settings"),
+    path("settings/data-subjects/", privacy_views.data_subjects, name="config_data_subjects"),
+    path("settings/mailbox/", privacy_views.mailbox_log, name="config_mailbox"),
 ]

@@ -249,6 +249,18 @@ class ReopenForm(ActionForm):
     reason = forms.CharField(label=_("Reason for reopening"), widget=TEXTAREA, max_length=5000)
 
 
+class LegalHoldForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, max_length=5000,
+                             help_text=_("For example the dispute or proceedings, with their reference."))
+
+
+class AnonymiseForm(ActionForm):
+    reason = forms.CharField(label=_("Reason"), widget=TEXTAREA, max_length=5000,
+                             help_text=_("For example the erasure request and its date."))
+    confirm = forms.BooleanField(label=_("I understand that the complainant's personal data and the "
+                                         "attachments are deleted for good."))
+
+
 class AssessForm(ActionForm):
     category = org_choice(_("Category"))
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)

@@ -55,10 +55,10 @@ def _increment(key: str, seconds: int) -> None:
 
 
 def check_intake(*, ip: str, email: str) -> None:
-    """Count one submission from `ip` (and `email`, when given), or raise RateLimited if either
-    has reached its limit in the current window."""
+    """Count one submission from `ip` and `email` (each when given; mail has no IP), or raise
+    RateLimited if either has reached its limit in the current window."""
     ip_window, email_window = _windows()
-    keys = [(ip_window, _key(ip_window, ip))]
+    keys = [(ip_window, _key(ip_window, ip))] if ip else []
     if email.strip():
         keys.append((email_window, _key(email_window, email)))
     if any(_count(key) >= window.limit for window, key in keys):

@@ -4,11 +4,16 @@ attachments, idempotency keys and outbound notifications."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from csm.accounts.models import Unit
@@ -210,6 +215,17 @@ class JurisdictionPreset(OrgScopedModel):
         return self.name
 
 
+# The queue's order: the nearest deadline first, and a complaint without one (paused, closed, no
+# policy) after every deadline. NULLS LAST cannot be paged through with one index range, a
+# sentinel can; nothing is due in the year 9999.
+NO_DEADLINE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+
+def queue_key() -> Coalesce:
+    """`next_due_at`, or NO_DEADLINE without one: what the queue orders by and its indexes hold."""
+    return Coalesce("next_due_at", Value(NO_DEADLINE, output_field=models.DateTimeField()))
+
+
 class Complaint(OrgScopedModel):
     reference = models.CharField(_("reference"), max_length=32)
     tracking_secret = models.CharField(max_length=64, editable=False)
@@ -298,7 +314,11 @@ class Complaint(OrgScopedModel):
         ordering = ["-received_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["organization", "reference"], name="complaint_reference")]
         indexes = [
-            models.Index(fields=["organization", "status", "next_due_at", "id"], name="complaint_queue"),
+            # The handler's queue (selectors.queue): open complaints in queue order, and one status in
+            # queue order, so a keyset page is an index range at any depth.
+            models.Index(F("organization"), queue_key(), F("id"), name="complaint_queue_open",
+                         condition=~models.Q(status=Status.CLOSED.value)),
+            models.Index(F("organization"), F("status"), queue_key(), F("id"), name="complaint_queue_status"),
             models.Index(fields=["organization", "received_at"], name="complaint_received"),
             models.Index(fields=["organization", "complainant_email", "received_at"], name="complaint_email"),
             models.Index(fields=["organization", "id"], name="complaint_org_id"),
@@ -438,3 +458,59 @@ class Notification(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to}"
+
+
+class InboundOutcome(models.TextChoices):
+    NEW_COMPLAINT = "new_complaint", _("New complaint")
+    ADDED_TO_COMPLAINT = "added", _("Added to a complaint")
+    IGNORED_AUTOMATIC = "automatic", _("Ignored: automatic mail")
+    IGNORED_OWN = "own", _("Ignored: our own mail")
+    REJECTED = "rejected", _("Rejected")
+
+
+class InboundMail(OrgScopedModel):
+    """One e-mail read from an organisation's complaints mailbox, kept so that reading it again
+    (a poller retrying, two pollers at once) does nothing twice. Holds no body: that goes to the
+    complaint's timeline, where retention and erasure deal with it."""
+
+    message_id = models.CharField(max_length=255)
+    from_address = models.EmailField(blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(max_length=16, choices=InboundOutcome.choices)
+    detail = models.CharField(max_length=255, blank=True)
+    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "message_id"], name="inbound_mail_once")]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+def validate_first_of_month(value: dt.date) -> None:
+    if value.day != 1:
+        raise ValidationError(_("Give a month (its first day)."), code="not_first_of_month")
+
+
+class ServiceVolume(OrgScopedModel):
+    """How much service was delivered in one month (stays, calls, transactions): the exposure that
+    turns a complaint count into a complaint rate. A row without a unit is the whole organisation's;
+    a unit's row covers that unit and every unit below it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
+    month = models.DateField(_("month"), validators=[validate_first_of_month])
+    volume = models.PositiveIntegerField(_("volume"), validators=[MinValueValidator(1)],
+                                         help_text=_("Stays, calls or transactions served in the month."))
+
+    class Meta:
+        ordering = ["-month", "unit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "unit", "month"], name="service_volume_unit_month"),
+            models.UniqueConstraint(fields=["organization", "month"], condition=models.Q(unit__isnull=True),
+                                    name="service_volume_org_month"),
+        ]
+        indexes = [models.Index(fields=["organization", "month"], name="service_volume_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.volume}"

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,6 +28,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import normalize_json
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from csm.accounts.models import Membership, User
 from csm.complaints.models import Complaint, ComplaintSettings, EscalationTier, Notification
@@ -68,6 +73,17 @@ def queue_notification(*, complaint: Complaint, template: str, context: dict[str
     assignee. Returns None, storing nothing, when there is no one to write to or the complaint is
     anonymised. The caller passes links (`tracking_url`, `rating_url`, `complaint_url`) in `context`;
     `in_reply_to` is the Message-ID of the mail being answered."""
+    notification = prepare_notification(complaint=complaint, template=template, context=context, to=to,
+                                        in_reply_to=in_reply_to)
+    if notification is not None:
+        queue_prepared([notification])
+    return notification
+
+
+def prepare_notification(*, complaint: Complaint, template: str, context: dict[str, Any] | None = None,
+                         to: str | None = None, in_reply_to: str = "") -> Notification | None:
+    """The Notification `queue_notification` would store, rendered but not saved (None when there is
+    no one to write to), for a caller that stores many at once with `queue_prepared`."""
     if template not in TEMPLATES:
         raise ValueError(f"Unknown notification template {template!r}.")
     recipient = _recipient(complaint, template, to)
@@ -75,8 +91,8 @@ def queue_notification(*, complaint: Complaint, template: str, context: dict[str
         return None
     address, language, name = recipient
     context = {"recipient_name": name, **(context or {})}
-    return _queue(complaint=complaint, template=template, context=context, to=address, language=language,
-                  in_reply_to=in_reply_to)
+    return _render(complaint=complaint, template=template, context=context, to=address, language=language,
+                   in_reply_to=in_reply_to)
 
 
 @transaction.atomic
@@ -84,17 +100,49 @@ def queue_escalation_notifications(*, complaint: Complaint, tier: EscalationTier
                                    context: dict[str, Any] | None = None) -> list[Notification]:
     """Tell every active member who holds the tier's owner role that the complaint has reached it,
     each in their own language. An external tier, or one nobody holds, notifies no one."""
+    owners = escalation_owners(organization_ids=[complaint.organization_id], roles=[tier.owner_role])
+    prepared = prepare_escalation_notifications(complaint=complaint, tier=tier, owners=owners, context=context)
+    queue_prepared(prepared)
+    return prepared
+
+
+def escalation_owners(*, organization_ids: Iterable[int], roles: Iterable[str]) -> dict[tuple[int, str], list[User]]:
+    """The active users holding each role in each organisation, by (organisation id, role), in
+    membership order: whom an escalation to a tier with that owner role notifies. One query."""
+    members = Membership.objects.filter(organization_id__in=list(organization_ids), role__in=list(roles),
+                                        is_active=True, user__is_active=True).select_related("user")
+    owners: dict[tuple[int, str], list[User]] = defaultdict(list)
+    for member in members.order_by("id"):
+        owners[member.organization_id, member.role].append(member.user)
+    return owners
+
+
+def prepare_escalation_notifications(*, complaint: Complaint, tier: EscalationTier,
+                                     owners: Mapping[tuple[int, str], list[User]],
+                                     context: dict[str, Any] | None = None) -> list[Notification]:
+    """The Notifications `queue_escalation_notifications` would store, rendered but not saved;
+    `owners` comes from `escalation_owners`."""
     if tier.is_external:
         return []
-    owners = Membership.objects.filter(organization_id=complaint.organization_id, role=tier.owner_role,
-                                       is_active=True, user__is_active=True).select_related("user")
     context = {**(context or {}), "tier": tier}
     return [
-        _queue(complaint=complaint, template="escalation", to=member.user.email,
-               language=_language_of(complaint, member.user),
-               context={"recipient_name": str(member.user), **context})
-        for member in owners.order_by("id")
+        _render(complaint=complaint, template="escalation", to=user.email, language=_language_of(complaint, user),
+                context={"recipient_name": str(user), **context})
+        for user in owners.get((complaint.organization_id, tier.owner_role), [])
     ]
+
+
+@transaction.atomic
+def queue_prepared(prepared: list[Notification]) -> None:
+    """Store prepared notifications and enqueue their sending: one INSERT for the notifications and,
+    on the database task backend, one for their tasks, however many there are.
+
+    Same transaction as the change they report: the database task backend writes the task rows
+    here, so a rollback removes both and a commit publishes both (no on_commit, which a crash could
+    skip). Should a task be lost anyway, next_attempt_at lets the retry sweep pick it up."""
+    if prepared:
+        Notification.objects.bulk_create(prepared)
+        _enqueue_sending([notification.pk for notification in prepared])
 
 
 def render_notification(*, complaint: Complaint, template: str, context: dict[str, Any] | None = None,
@@ -123,20 +171,34 @@ def with_score(url: str, score: int) -> str:
     return urlunsplit(parts._replace(query=query))
 
 
-def _queue(*, complaint: Complaint, template: str, context: dict[str, Any], to: str, language: str,
-           in_reply_to: str = "") -> Notification:
+def _render(*, complaint: Complaint, template: str, context: dict[str, Any], to: str, language: str,
+            in_reply_to: str = "") -> Notification:
     subject, body = render_notification(complaint=complaint, template=template, context=context,
                                         language=language)
-    notification = Notification.objects.create(
+    return Notification(
         organization_id=complaint.organization_id, complaint=complaint, template=template, to=to,
         subject=subject, body=body, message_id=new_message_id(complaint),
         in_reply_to=_as_message_id(in_reply_to), next_attempt_at=clock.now() + SENDING_LEASE,
     )
-    # Same transaction as the row: the database task backend writes the task row here, so a rollback
-    # removes both and a commit publishes both (no on_commit, which a crash could skip). Should the
-    # task be lost anyway, next_attempt_at lets the retry sweep pick the notification up.
-    send_notification.enqueue(notification.pk)
-    return notification
+
+
+def _enqueue_sending(notification_ids: list[int]) -> None:
+    """One `send_notification` task per notification. The database backend has no bulk enqueue, so
+    its rows are built here as its `enqueue` builds them and written in one INSERT (without the
+    debug-log signal `enqueue` sends); any other backend enqueues one by one."""
+    backend = send_notification.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for notification_id in notification_ids:
+            send_notification.enqueue(notification_id)
+        return
+    backend.validate_task(send_notification)
+    DBTaskResult.objects.bulk_create(
+        DBTaskResult(id=backend._get_id(), args_kwargs=normalize_json({"args": (notification_id,), "kwargs": {}}),
+                     priority=send_notification.priority, task_path=send_notification.module_path,
+                     queue_name=send_notification.queue_name,
+                     run_after=send_notification.run_after or get_date_max(), backend_name=backend.alias)
+        for notification_id in notification_ids
+    )
 
 
 def _recipient(complaint: Complaint, template: str, to: str | None) -> tuple[str, str, str] | None:

@@ -6,7 +6,8 @@ entries stay and `anonymised_at` tells pages to hide their bodies from the compl
 Nothing is anonymised while the complaint is under a legal hold (a Conflict `legal_hold`).
 
 `retention_sweep` (daily, periodic.py) anonymises closed complaints once their organisation's
-`retention_days` after closure have passed, in keyset batches of locked rows.
+`retention_days` after closure have passed, in keyset batches of locked rows, and deletes the log
+entries of inbound mail that made no complaint after 90 days.
 
 Data-subject requests go by e-mail address within the actor's organisation: an export needs
 `complaints.personal_data`; an erasure also `complaints.configure`, skips complaints under legal
@@ -35,6 +36,7 @@ from csm.complaints.models import (
     ComplaintEvent,
     ComplaintSettings,
     EventKind,
+    InboundMail,
     Notification,
 )
 from csm.complaints.services.moves import event, lock, require_text
@@ -44,6 +46,8 @@ from csm.core.audit import record_event
 from csm.core.errors import Conflict, NotFound
 
 BATCH_SIZE = 500
+# The log of mail that made no complaint (automatic, rejected) exists only to read each message once.
+UNLINKED_MAIL_DAYS = 90
 ANONYMISED = "Anonymised"
 # Replaced by ANONYMISED (they may not be blank) and blanked, respectively.
 REPLACED_FIELDS = ("complainant_name", "description")
@@ -85,6 +89,7 @@ def anonymise_complaint(*, complaint: Complaint, reason: str, actor: Actor | Non
     deleted = _delete_attachments(complaint)
     # Our e-mails hold the address and the messages: once anonymised, neither stays nor goes out.
     Notification.objects.filter(complaint=complaint).delete()
+    InboundMail.objects.filter(complaint=complaint).update(from_address="", subject="")
     event(complaint, EventKind.ANONYMISED, actor=user, body=reason, data={"attachments_deleted": deleted})
     record_event(organization_id=complaint.organization_id, actor=user or "system", action="anonymised",
                  obj=complaint, changes={"anonymised_at": [None, complaint.anonymised_at.isoformat()],
@@ -115,7 +120,10 @@ def _delete_attachments(complaint: Complaint) -> int:
 def retention_sweep(batch_size: int = BATCH_SIZE) -> int:
     """Anonymise every closed complaint past its organisation's retention period that is neither
     held nor anonymised yet, in keyset batches by id, each in its own transaction with its rows
-    locked; returns how many were anonymised."""
+    locked; returns how many were anonymised. Also forgets the log of inbound mail that made no
+    complaint after UNLINKED_MAIL_DAYS."""
+    InboundMail.objects.filter(complaint__isnull=True,
+                               created_at__lt=clock.now() - dt.timedelta(days=UNLINKED_MAIL_DAYS)).delete()
     expired = expired_complaints(clock.now())
     done, last_id = 0, 0
     while True:

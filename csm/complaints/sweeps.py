@@ -15,14 +15,17 @@ deadlines.py for the rules). Only in the working time of the policy's calendar: 
 complaint's check moves to the next working moment and nothing is sent.
 
 Both work in bounded batches of locked rows (SKIP LOCKED on PostgreSQL, so two workers never
-handle the same complaint) and load each policy, calendar, settings and ladder once per run.
+handle the same complaint), load each policy, calendar, settings and ladder once per run, and
+write each batch with a fixed number of statements (one UPDATE of the complaints, one INSERT per
+table for events, notifications and send tasks), never one per complaint.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -33,14 +36,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from csm.accounts.models import User
 from csm.complaints import deadlines, notifications, sla
 from csm.complaints.config_selectors import get_settings, policy_for
-from csm.complaints.models import Complaint, EscalationTier, EventKind, SlaPolicy
-from csm.complaints.services.moves import event
+from csm.complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    EscalationTier,
+    EventKind,
+    Notification,
+    SlaPolicy,
+)
+from csm.complaints.services import moves
 from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.business_hours import Calendar
 from csm.core.models import AuditEvent, BusinessCalendar
+from csm.core.writes import update_in_bulk
 
 BATCH_SIZE = 500
 STALE_GRACE = dt.timedelta(minutes=2)
@@ -54,6 +66,7 @@ ESCALATION_REASONS = {
     sla.Step.RESOLVE: _("The deadline to resolve the complaint has passed."),
 }
 TIER_REASON = _("The time limit of the previous escalation tier has run out.")
+Owners = Mapping[tuple[int, str], list[User]]
 
 
 class Contexts:
@@ -133,22 +146,37 @@ def _refresh_in_batches(stale: QuerySet[Complaint], contexts: Contexts, *, now: 
         with transaction.atomic():
             batch = list(stale.filter(pk__gt=last_id).select_for_update(skip_locked=True)
                          .order_by("id")[:min(BATCH_SIZE, limit - done)])
-            for complaint in batch:
-                _refresh(complaint, contexts, now=now)
+            _refresh(batch, contexts, now=now)
         if not batch:
             break
         done, last_id = done + len(batch), batch[-1].pk
     return done
 
 
-def _refresh(complaint: Complaint, contexts: Contexts, *, now: dt.datetime) -> None:
-    before = _clock_values(complaint)
-    deadlines.apply_clocks(complaint, contexts.context(complaint, contexts.chosen_policy(complaint)), now=now)
-    complaint.save(update_fields=CLOCK_FIELDS)
-    after = _clock_values(complaint)
-    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
-    if changes:
-        event(complaint, EventKind.DEADLINES, label=SYSTEM, data=changes)
+def _refresh(batch: list[Complaint], contexts: Contexts, *, now: dt.datetime) -> None:
+    """Recompute a batch's clocks: one query for its pauses, one UPDATE, and one INSERT for the
+    "deadlines" events of the complaints whose clocks moved, whatever the batch's size."""
+    pauses = deadlines.pauses_by_complaint(batch)
+    events = []
+    for complaint in batch:
+        before = _clock_values(complaint)
+        context = contexts.context(complaint, contexts.chosen_policy(complaint))
+        deadlines.apply_clocks(complaint, context, now=now, pauses=pauses[complaint.pk])
+        after = _clock_values(complaint)
+        changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        if changes:
+            events.append(moves.unsaved_event(complaint, EventKind.DEADLINES, label=SYSTEM, data=changes))
+    _save(batch, CLOCK_FIELDS)
+    ComplaintEvent.objects.bulk_create(events)
+
+
+def _save(complaints: list[Complaint], fields: list[str]) -> None:
+    """`save(update_fields=fields)` for many complaints, in one UPDATE (a few on SQLite, which caps
+    the parameters of a statement); `updated_at` moves as with save()."""
+    updated_at = clock.now()
+    for complaint in complaints:
+        complaint.updated_at = updated_at
+    update_in_bulk(complaints, [*fields, "updated_at"])
 
 
 def _clock_values(complaint: Complaint) -> dict[str, Any]:
@@ -166,7 +194,9 @@ def sla_sweep(limit: int = BATCH_SIZE) -> int:
     """Send the reminders and escalations that are due, for up to `limit` open, running complaints
     whose `sla_check_at` has come, the longest-waiting first; returns how many complaints got a
     reminder or an escalation. Complaints outside their calendar's working time only have their
-    check moved, in one UPDATE per new check time."""
+    check moved, in one UPDATE per new check time. The queries do not grow with the batch: those
+    in working time cost one query for their pauses, one for the escalation owners, one UPDATE and
+    one INSERT each for events, notifications and their send tasks."""
     now = clock.now()
     with transaction.atomic():
         due = list(
@@ -178,18 +208,18 @@ def sla_sweep(limit: int = BATCH_SIZE) -> int:
             .order_by("sla_check_at", "id")[:limit]
         )
         contexts = Contexts({complaint.organization_id for complaint in due})
+        working: list[tuple[Complaint, deadlines.SlaContext]] = []
         deferred: dict[dt.datetime | None, list[int]] = defaultdict(list)
-        acted = 0
         for complaint in due:
             context = contexts.context(complaint, complaint.sla_policy)
             is_working, later = _working_now(context, now)
             if is_working:
-                acted += _act(complaint, context, now=now)
+                working.append((complaint, context))
             else:
                 deferred[later].append(complaint.pk)
         for later, ids in deferred.items():
             Complaint.objects.filter(pk__in=ids).update(sla_check_at=later)
-        return acted
+        return _act(working, now=now) if working else 0
 
 
 def _working_now(context: deadlines.SlaContext, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
@@ -202,20 +232,43 @@ def _working_now(context: deadlines.SlaContext, now: dt.datetime) -> tuple[bool,
     return working == now, working
 
 
-def _act(complaint: Complaint, context: deadlines.SlaContext, *, now: dt.datetime) -> bool:
-    timing = deadlines.timing_of(complaint, context)
+@dataclass
+class Outbox:
+    """What a batch appends: timeline events and notifications, written once for the batch."""
+
+    events: list[ComplaintEvent] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def _act(working: list[tuple[Complaint, deadlines.SlaContext]], *, now: dt.datetime) -> int:
+    """Remind or escalate each complaint that is due for it, move every check, and write it all."""
+    pauses = deadlines.pauses_by_complaint(complaint for complaint, _ in working)
+    owners = notifications.escalation_owners(
+        organization_ids={complaint.organization_id for complaint, _ in working},
+        roles={tier.owner_role for _, context in working for tier in context.tiers})
+    outbox, acted = Outbox(), 0
+    for complaint, context in working:
+        acted += _act_on(complaint, context, pauses[complaint.pk], owners, outbox, now=now)
+    _save([complaint for complaint, _ in working], SLA_FIELDS)
+    ComplaintEvent.objects.bulk_create(outbox.events)
+    notifications.queue_prepared(outbox.notifications)
+    return acted
+
+
+def _act_on(complaint: Complaint, context: deadlines.SlaContext, pauses: list[sla.Pause], owners: Owners,
+            outbox: Outbox, *, now: dt.datetime) -> bool:
+    timing = deadlines.next_step_timing(complaint, context, pauses)
     reminder = deadlines.is_reminder_pending(complaint, timing.clocks, context, now=now)
     escalation = deadlines.escalation_time(complaint, context, timing.pauses)
     tier = deadlines.next_tier(complaint, context)
     acted = False
     if reminder is not None and reminder <= now:
-        _remind(complaint, now=now)
+        _remind(complaint, outbox, now=now)
         acted = True
     elif tier is not None and escalation is not None and now > escalation:
-        _escalate(complaint, tier, now=now)
+        _escalate(complaint, tier, owners, outbox, now=now)
         acted = True
     complaint.sla_check_at = deadlines.next_check(complaint, timing, context, now=now)
-    complaint.save(update_fields=SLA_FIELDS)
     return acted
 
 
@@ -224,19 +277,23 @@ def _staff_url(complaint: Complaint) -> str:
     return settings.CSM_BASE_URL.rstrip("/") + path
 
 
-def _remind(complaint: Complaint, *, now: dt.datetime) -> None:
-    sent = notifications.queue_notification(complaint=complaint, template="reminder",
-                                            context={"complaint_url": _staff_url(complaint)})
+def _remind(complaint: Complaint, outbox: Outbox, *, now: dt.datetime) -> None:
+    sent = notifications.prepare_notification(complaint=complaint, template="reminder",
+                                              context={"complaint_url": _staff_url(complaint)})
     complaint.last_reminded_at = now
-    event(complaint, EventKind.REMINDER, label=SYSTEM, data={
-        "step": str(deadlines.next_step(complaint)), "to": sent.to if sent else None})
+    outbox.events.append(moves.unsaved_event(complaint, EventKind.REMINDER, label=SYSTEM, data={
+        "step": str(deadlines.next_step(complaint)), "to": sent.to if sent else None}))
+    if sent is not None:
+        outbox.notifications.append(sent)
 
 
-def _escalate(complaint: Complaint, tier: EscalationTier, *, now: dt.datetime) -> None:
+def _escalate(complaint: Complaint, tier: EscalationTier, owners: Owners, outbox: Outbox, *,
+              now: dt.datetime) -> None:
     step = deadlines.next_step(complaint)
     reason = ESCALATION_REASONS[step] if complaint.escalation_level == 0 and step else TIER_REASON
     before, complaint.escalation_level, complaint.escalated_at = complaint.escalation_level, tier.level, now
-    event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
-        "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None})
-    notifications.queue_escalation_notifications(
-        complaint=complaint, tier=tier, context={"reason": reason, "complaint_url": _staff_url(complaint)})
+    outbox.events.append(moves.unsaved_event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
+        "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None}))
+    outbox.notifications.extend(notifications.prepare_escalation_notifications(
+        complaint=complaint, tier=tier, owners=owners,
+        context={"reason": reason, "complaint_url": _staff_url(complaint)}))

@@ -10,6 +10,11 @@ Conventions
   (lunch breaks, split shifts). An interval lies within one day: a shift past midnight is written as
   two intervals (e.g. Mon 22:00-23:59 and Tue 00:00-06:00). Touching intervals are merged.
 * Holidays are local dates on which there is no working time at all.
+* Make-up working days (`extra_working_days`, China's 调休: a weekend day worked in exchange for a
+  longer holiday) are local dates that are worked even though their weekday has no intervals; they
+  get the intervals of the first weekday that has any (Monday in an office calendar). A date that
+  is both a holiday and a make-up day is a holiday; a make-up date whose weekday has intervals
+  keeps them.
 * Daylight saving time: wall-clock times are kept. An interval crossing a non-existent hour
   (spring forward) is shortened by it; an endpoint inside that hour moves to the moment the clocks
   jump. An interval crossing a repeated hour (fall back) is lengthened by it; a start inside the
@@ -131,11 +136,13 @@ def _overlap(earlier: Interval, later: Interval, index: int | None) -> ScheduleE
 
 @dataclass(frozen=True)
 class Calendar:
-    """A weekly schedule in a timezone (an IANA name, e.g. "Europe/Warsaw") minus holiday dates."""
+    """A weekly schedule in a timezone (an IANA name, e.g. "Europe/Warsaw") minus holiday dates,
+    plus make-up working dates."""
 
     schedule: WeeklySchedule
     timezone: str
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
+    extra_working_days: frozenset[dt.date] = field(default_factory=frozenset)
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
@@ -143,11 +150,13 @@ class Calendar:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"Unknown timezone {self.timezone!r}.") from None
-        if any(isinstance(day, dt.datetime) or not isinstance(day, dt.date) for day in self.holidays):
-            raise ValueError("Holidays are dates, not datetimes.")
+        for day in (*self.holidays, *self.extra_working_days):
+            if isinstance(day, dt.datetime) or not isinstance(day, dt.date):
+                raise ValueError("Holidays and make-up working days are dates, not datetimes.")
         # Calendars key the per-day cache; hashing the schedule and holidays on every lookup was a
         # third of the time of a deadline computation, so the hash is computed once.
-        object.__setattr__(self, "_hash", hash((self.schedule, self.timezone, self.holidays)))
+        object.__setattr__(self, "_hash", hash((self.schedule, self.timezone, self.holidays,
+                                               self.extra_working_days)))
 
     def __hash__(self) -> int:
         return self._hash
@@ -244,12 +253,19 @@ def _day_spans(cal: Calendar, day: dt.date) -> tuple[Span, ...]:
     if day in cal.holidays:
         return ()
     zone, spans = cal.zone, []
-    for interval in cal.schedule.days[day.weekday()]:
+    for interval in _intervals_of(cal, day):
         start = _instant(day, interval.start, zone, fold=0)
         end = _instant(day, interval.end, zone, fold=1)
         if start < end:
             spans.append((start, end))
     return tuple(_merged([spans]))
+
+
+def _intervals_of(cal: Calendar, day: dt.date) -> tuple[Interval, ...]:
+    own = cal.schedule.days[day.weekday()]
+    if own or day not in cal.extra_working_days:
+        return own
+    return next((intervals for intervals in cal.schedule.days if intervals), ())
 
 
 def _merged(groups: Iterable[Iterable[Span]]) -> Iterator[Span]:

@@ -64,6 +64,19 @@ def public_holidays(
     return list(_cached(country, subdivision, year, chosen))
 
 
+def makeup_working_days(country: str, subdivision: str, year: int) -> tuple[dt.date, ...]:
+    """Weekend dates of `year` that are worked in exchange for a longer public holiday (China's
+    调休, which the package knows as `weekend_workdays`); empty for countries without them."""
+    return _makeup_cached(country, subdivision, year)
+
+
+@functools.lru_cache(maxsize=512)
+def _makeup_cached(country: str, subdivision: str, year: int) -> tuple[dt.date, ...]:
+    entries = holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    worked = getattr(entries, "weekend_workdays", None) or ()
+    return tuple(sorted(day for day in worked if day.year == year))
+
+
 @functools.lru_cache(maxsize=512)
 def _cached(country: str, subdivision: str, year: int, language: str | None) -> tuple[tuple[dt.date, str], ...]:
     entries = holidays.country_holidays(country, subdiv=subdivision or None, years=year, language=language)

@@ -24,7 +24,7 @@ from csm.core.audit import history_for
 from csm.core.errors import InvalidInput, NotFound
 from csm.core.lookups import get_or_not_found
 from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday
-from csm.core.public_holidays import public_holidays
+from csm.core.public_holidays import makeup_working_days, public_holidays
 
 __all__ = [
     "AuditFilter",
@@ -148,25 +148,30 @@ def calendar_holidays(*, calendar: BusinessCalendar, years: Iterable[int]) -> li
 
 
 def calendar_for_computation(*, calendar: BusinessCalendar, years: range) -> business_hours.Calendar:
-    """The pure calendar: weekly intervals, manual holidays (all of them) and the public holidays of
-    `years` when the calendar includes them. Use only for instants inside `years`."""
+    """The pure calendar: weekly intervals, manual holidays (all of them) and, when the calendar
+    includes public holidays, those of `years` with the country's make-up working days (调休).
+    Use only for instants inside `years`."""
     schedule = business_hours.WeeklySchedule.from_rows(
         (interval.weekday, interval.start, interval.end) for interval in calendar.intervals.all()
     )
     dates = {holiday.date for holiday in calendar.holidays.all()}
+    worked: set[dt.date] = set()
     if calendar.include_public_holidays:
         for year in years:
             dates.update(day for day, _name in public_holidays(calendar.country, calendar.subdivision, year))
-    return business_hours.Calendar(schedule, calendar.timezone, frozenset(dates))
+            worked.update(makeup_working_days(calendar.country, calendar.subdivision, year))
+    return business_hours.Calendar(schedule, calendar.timezone, frozenset(dates), frozenset(worked))
 
 
 @dataclass(frozen=True)
 class PreviewDay:
-    """One local date of a calendar: its working spans as local times, and its holidays."""
+    """One local date of a calendar: its working spans as local times, its holidays, and whether it
+    is a make-up working day."""
 
     date: dt.date
     spans: list[tuple[dt.datetime, dt.datetime]]
     holidays: list[HolidayRow]
+    is_makeup_day: bool = False
 
 
 def preview_days(*, calendar: BusinessCalendar, first: dt.date, days: int) -> list[PreviewDay]:
@@ -182,7 +187,8 @@ def preview_days(*, calendar: BusinessCalendar, first: dt.date, days: int) -> li
         local = (span_start.astimezone(zone), span_end.astimezone(zone))
         spans.setdefault(local[0].date(), []).append(local)
     holidays = calendar_holidays(calendar=calendar, years=years)
-    return [PreviewDay(day, spans[day], [h for h in holidays if h.date == day]) for day in dates]
+    return [PreviewDay(day, spans[day], [h for h in holidays if h.date == day],
+                       is_makeup_day=day in computed.extra_working_days) for day in dates]
 
 
 def working_time_due(*, calendar: BusinessCalendar, start: dt.datetime, seconds: float) -> dt.datetime:

@@ -29,6 +29,7 @@ from csm.complaints.models import (
     Outcome,
     Priority,
     Remedy,
+    ServiceVolume,
     Severity,
     SlaPolicy,
 )
@@ -40,6 +41,7 @@ from csm.core.selectors import calendar_for_computation
 MONTHS = 24
 Timeline = list[tuple[str, str, dt.datetime]]  # (event kind, status after it, when)
 OPEN_DAYS = 21  # complaints received in the last three weeks are still being handled
+DEMO_COMPLAINTS_PER_THOUSAND = 4.0  # complaints per 1,000 stays or calls, for the service volumes
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,29 @@ def seed_complaints(org: Organization, spec: ComplaintsSpec, *, rng: random.Rand
     rows = [event for complaint, timeline in zip(complaints, events, strict=True)
             for event in _events(complaint, timeline)]
     ComplaintEvent.objects.bulk_create(rows, batch_size=2000)
-    return {"complaints": len(complaints), "complaint_events": len(rows)}
+    volumes = seed_service_volumes(org, spec, rng=rng, today=today)
+    return {"complaints": len(complaints), "complaint_events": len(rows), "service_volumes": volumes}
+
+
+def seed_service_volumes(org: Organization, spec: ComplaintsSpec, *, rng: random.Random, today: dt.datetime) -> int:
+    """The organisation's monthly service volume (stays, calls) for every whole month the demo
+    complaints cover: the month's expected complaints (the season and growth of `_arrivals`) over
+    DEMO_COMPLAINTS_PER_THOUSAND, with ±4 % noise, so the complaint-rate p-chart is mostly in
+    control. Returns the number of months written."""
+    start = today - dt.timedelta(days=30 * MONTHS)
+    expected: dict[dt.date, float] = {}
+    for day in range(30 * MONTHS):
+        date = start + dt.timedelta(days=day)
+        season = 1 + 0.35 * math.cos(2 * math.pi * (date.month - spec.peak_month) / 12)
+        month = date.date().replace(day=1)
+        expected[month] = expected.get(month, 0.0) + spec.monthly / 30 * season * (0.85 + 0.3 * day / (30 * MONTHS))
+    whole = [month for month in sorted(expected) if month >= start.date() and
+             (month + dt.timedelta(days=32)).replace(day=1) <= today.date()]
+    ServiceVolume.objects.bulk_create(
+        ServiceVolume(organization=org, month=month, created_at=today, updated_at=today,
+                      volume=round(expected[month] * 1000 / DEMO_COMPLAINTS_PER_THOUSAND * rng.uniform(0.96, 1.04)))
+        for month in whole)
+    return len(whole)
 
 
 def _context(org: Organization, spec: ComplaintsSpec, rng: random.Random, today: dt.datetime,

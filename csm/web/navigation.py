@@ -44,6 +44,7 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("Queue"), "complaints:queue", roles.COMPLAINTS_VIEW),
         NavItem(_("New complaint"), "complaints:create", roles.COMPLAINTS_HANDLE),
         NavItem(_("Import complaints"), "complaints:import", roles.COMPLAINTS_HANDLE),
+        NavItem(_("Complaint analytics"), "complaints:analytics", roles.COMPLAINTS_ANALYTICS),
         NavItem(_("SLA calculator"), "complaints:sla_calculator", roles.COMPLAINTS_CONFIGURE),
         NavItem(_("Complaint settings"), "complaints:config_home", roles.COMPLAINTS_CONFIGURE),
         NavItem(_("Public complaint page"), "complaints_public:how_to", roles.COMPLAINTS_VIEW),

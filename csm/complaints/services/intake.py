@@ -50,19 +50,23 @@ def request_digest(payload: dict[str, Any]) -> str:
 def register_complaint(
     *, organization: Organization, data: dict[str, Any], actor: Actor | None = None,
     received_at: dt.datetime | None = None, idempotency_key: str = "", scope: str = "api",
+    from_mailbox: bool = False, in_reply_to: str = "",
 ) -> Registered:
     """Record a complaint (ISO 10002 7.2) and acknowledge it at once when we can write to the
     complainant (7.4). Without an actor it comes from the public form (if the organisation has it
     enabled). With an Idempotency-Key, a retry with the same payload returns the first complaint
     unchanged (`created` False), one with another payload is a Conflict; two racing requests with
-    one key create one complaint."""
-    _check_intake(organization, actor)
+    one key create one complaint. Mail read from the organisation's own complaints mailbox
+    (`from_mailbox`) is taken even when the public form is off; its acknowledgement answers
+    `in_reply_to`."""
+    if not from_mailbox:
+        _check_intake(organization, actor)
     digest = request_digest(data) if idempotency_key else ""
     if idempotency_key and (replayed := _replay(organization, scope, idempotency_key, digest)):
         return replayed
     try:
         with transaction.atomic():
-            return _register(organization, data, actor, received_at, idempotency_key, scope, digest)
+            return _register(organization, data, actor, received_at, idempotency_key, scope, digest, in_reply_to)
     except IntegrityError:
         if idempotency_key and (replayed := _replay(organization, scope, idempotency_key, digest)):
             return replayed
@@ -103,7 +107,8 @@ def _replay(organization: Organization, scope: str, key: str, digest: str) -> Re
 
 
 def _register(organization: Organization, data: dict[str, Any], actor: Actor | None,
-              received_at: dt.datetime | None, key: str, scope: str, digest: str) -> Registered:
+              received_at: dt.datetime | None, key: str, scope: str, digest: str, in_reply_to: str = "",
+              ) -> Registered:
     moves.reject_unknown(data, INTAKE_FIELDS)
     moves.check_same_organization(organization.pk, data)
     complaint = _create(organization, data, received_at)
@@ -116,7 +121,8 @@ def _register(organization: Organization, data: dict[str, Any], actor: Actor | N
     if complaint.complainant_email:
         moves.move(complaint, Status.ACKNOWLEDGED, actor=None, label="system")
     moves.save(complaint)
-    notifications.queue_notification(complaint=complaint, template="acknowledgement", context=moves.links(complaint))
+    notifications.queue_notification(complaint=complaint, template="acknowledgement", context=moves.links(complaint),
+                                     in_reply_to=in_reply_to)
     record_event(organization_id=organization.pk, actor=user or "complainant", action="created", obj=complaint,
                  changes={"channel": [None, complaint.channel]})
     return Registered(complaint=complaint, tracking_token=tracking_token(complaint.tracking_secret), created=True)

@@ -33,7 +33,17 @@ def event(complaint: Complaint, kind: str, *, actor: User | None = None, label: 
           visible: bool = False, data: dict[str, Any] | None = None, from_status: str = "",
           to_status: str = "", message_id: str = "") -> ComplaintEvent:
     """Append one entry to the complaint's timeline (`label` names a non-user actor)."""
-    return ComplaintEvent.objects.create(
+    entry = unsaved_event(complaint, kind, actor=actor, label=label, body=body, visible=visible, data=data,
+                          from_status=from_status, to_status=to_status, message_id=message_id)
+    entry.save()
+    return entry
+
+
+def unsaved_event(complaint: Complaint, kind: str, *, actor: User | None = None, label: str = "", body: str = "",
+                  visible: bool = False, data: dict[str, Any] | None = None, from_status: str = "",
+                  to_status: str = "", message_id: str = "") -> ComplaintEvent:
+    """The entry `event` appends, not yet saved, for a caller that appends many in one INSERT."""
+    return ComplaintEvent(
         organization_id=complaint.organization_id, complaint=complaint, kind=kind, actor=actor,
         actor_label=label or (actor.email if actor else "system"), body=body, is_customer_visible=visible,
         data=data or {}, from_status=from_status, to_status=to_status, message_id=message_id,

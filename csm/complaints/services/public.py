@@ -3,6 +3,8 @@ add information, answer the decision, rate the handling."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,13 +19,15 @@ COMPLAINANT = "complainant"
 
 
 @transaction.atomic
-def add_information(*, complaint: Complaint, body: str) -> Complaint:
+def add_information(*, complaint: Complaint, body: str, message_id: str = "",
+                    data: dict[str, Any] | None = None) -> Complaint:
     """The complainant adds information; if we were waiting for it, the complaint goes back to the
-    status it had and the clocks run again."""
+    status it had and the clocks run again. `message_id` is the e-mail's, when it came by mail."""
     complaint = moves.lock(complaint)
     moves.require_open(complaint)
     text = moves.require_text("body", body, _("Write your message."))
-    moves.event(complaint, EventKind.MESSAGE_IN, label=COMPLAINANT, body=text, visible=True)
+    moves.event(complaint, EventKind.MESSAGE_IN, label=COMPLAINANT, body=text, visible=True,
+                message_id=message_id, data=data)
     if complaint.status == Status.AWAITING_CUSTOMER:
         moves.move(complaint, Status(complaint.resume_status or Status.ACKNOWLEDGED), actor=None,
                    label=COMPLAINANT)

@@ -65,6 +65,8 @@ PAGES = {
     "config_presets_load": "presets/load/",
     "config_preset_create": "presets/new/",
     "config_settings": "general/",
+    "config_data_subjects": "data-subjects/",
+    "config_mailbox": "mailbox/",
 }
 ITEM_PAGES = {
     "config_category_edit": "categories/7/edit/", "config_category_delete": "categories/7/delete/",

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
 
 POST_ONLY = {"config_escalation_standard", "config_presets_load"}
 READABLE = {"config_home", "config_categories", "config_remedies", "config_sla_policies",
-            "config_escalation_tiers", "config_presets"}
+            "config_escalation_tiers", "config_presets", "config_data_subjects"}  # bob: personal data, no erasure
 
 
 def url(name: str, **kwargs) -> str:

@@ -107,6 +107,18 @@ def test_the_next_step_is_the_open_one_due_first_the_earlier_step_on_a_tie():
     assert deadlines.next_step(step_complaint()) is None
 
 
+def test_the_next_step_timing_has_the_next_steps_clock_only_the_same_as_all_clocks_have(acme):
+    policy = SlaPolicyFactory(organization=acme)
+    ctx = deadlines.SlaContext(policy, deadlines.pure_calendar(policy.calendar, T0), 0.25, ())
+    complaint = step_complaint(acknowledged_at=T0, acknowledge_due_at=warsaw(3, 17), assess_due_at=warsaw(4, 17),
+                               respond_due_at=warsaw(4, 13, 30), resolve_due_at=warsaw(17, 0))
+    pauses = (sla.Pause(start=warsaw(2, 12), end=warsaw(2, 13, 30)),)
+    every = deadlines.step_clocks(complaint, ctx, pauses)
+    timing = deadlines.next_step_timing(complaint, ctx, pauses)
+    assert (timing.clocks, timing.pauses) == ({sla.Step.RESPOND: every[sla.Step.RESPOND]}, pauses)
+    assert deadlines.next_step_timing(step_complaint(), ctx, ()).clocks == {}  # no step with a deadline
+
+
 # Reminders and escalations ----------------------------------------------------------------------
 
 def clocks_for(complaint: Complaint, target: str = "16h") -> deadlines.Clocks:

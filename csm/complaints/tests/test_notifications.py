@@ -3,9 +3,10 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from csm.accounts.roles import Role
 from csm.complaints.models import (
@@ -17,11 +18,14 @@ from csm.complaints.models import (
     Outcome,
 )
 from csm.complaints.notifications import (
+    escalation_owners,
+    prepare_notification,
     queue_escalation_notifications,
     queue_notification,
+    queue_prepared,
     render_notification,
 )
-from csm.complaints.tasks import LINK_REMOVED
+from csm.complaints.tasks import LINK_REMOVED, send_notification
 from csm.complaints.workflow import Status
 from csm.core import clock
 
@@ -337,3 +341,33 @@ def test_the_notification_and_its_send_task_roll_back_together(acme, frozen, dat
     assert Notification.objects.count() == 0
     assert DBTaskResult.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_many_prepared_notifications_cost_two_inserts_and_make_the_rows_enqueue_makes(
+        acme, bob, frozen, database_tasks):
+    complaints = [_complaint(acme, reference=f"C-2026-00012{n}", assignee=bob.user) for n in range(3)]
+    prepared = [prepare_notification(complaint=c, template="reminder") for c in complaints]
+    assert Notification.objects.count() == DBTaskResult.objects.count() == 0  # prepared is not stored
+
+    with CaptureQueriesContext(connection) as queries:
+        queue_prepared(prepared)
+
+    statements = [q["sql"].split()[0] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert statements == ["INSERT", "INSERT"]
+    assert [n.to for n in Notification.objects.order_by("id")] == ["bob@acme.test"] * 3
+    send_notification.enqueue(prepared[0].pk)  # the backend's own row, to compare with
+    rows = [(task.args_kwargs, task.task_path, task.queue_name, task.priority, task.backend_name, task.run_after,
+             task.status) for task in DBTaskResult.objects.order_by("enqueued_at", "args_kwargs")]
+    expected = [({"args": [n.pk], "kwargs": {}}, "csm.complaints.tasks.send_notification", "default", 0, "default",
+                 get_date_max(), "READY") for n in prepared]
+    assert sorted(rows, key=str) == sorted([*expected, expected[0]], key=str)
+    assert mail.outbox == []
+
+
+def test_escalation_owners_are_read_once_for_many_organisations(acme, globex, alice, bob, charlie):
+    with CaptureQueriesContext(connection) as queries:
+        owners = escalation_owners(organization_ids=[acme.pk, globex.pk],
+                                   roles=[Role.ORG_ADMIN, Role.COMPLAINT_HANDLER])
+    assert len(queries) == 1
+    assert dict(owners) == {(acme.pk, Role.ORG_ADMIN): [alice.user], (acme.pk, Role.COMPLAINT_HANDLER): [bob.user],
+                            (globex.pk, Role.ORG_ADMIN): [charlie.user]}

@@ -9,7 +9,7 @@ import pytest
 from csm.accounts.roles import Role
 from csm.accounts.tests.factories import UnitFactory
 from csm.complaints import selectors, services
-from csm.complaints.models import Complaint, EventKind
+from csm.complaints.models import NO_DEADLINE, Complaint, EventKind
 from csm.complaints.selectors import MASK, QueueFilter
 from csm.complaints.tests.factories import (
     ComplaintCategoryFactory,
@@ -85,6 +85,30 @@ def test_the_queue_filters_by_status_assignee_unit_category_and_text(acme, bob, 
     assert found(category_id=category.pk) == [monday]
     assert found(q="noisy") == [tuesday]
     assert found(q=no_policy.reference) == [no_policy]
+
+
+def test_queue_pages_go_forward_and_back_across_complaints_without_a_deadline(bob, four):
+    queue = selectors.queue(actor=bob.actor, filters=QueueFilter())
+    first = selectors.queue_page(queue, size=3)
+    assert (first.complaints, first.previous_cursor) == (list(four[:3]), "")
+    last = selectors.queue_page(queue, after=first.next_cursor, size=3)
+    assert (last.complaints, last.next_cursor) == ([four[3]], "")
+    back = selectors.queue_page(queue, before=last.previous_cursor, size=3)
+    assert (back.complaints, back.previous_cursor) == (list(four[:3]), "")
+    assert selectors.queue_page(queue, before=back.next_cursor, size=2).complaints == list(four[:2])
+
+
+def test_a_queue_cursor_holds_the_deadline_to_the_microsecond_or_the_end_of_time(four):
+    monday, _tuesday, paused, _no_policy = four
+    monday.next_due_at = dt.datetime(2026, 3, 3, 9, 30, 0, 123456, tzinfo=dt.UTC)
+    assert selectors.decode_queue_cursor(selectors.encode_queue_cursor(monday)) == (monday.next_due_at, monday.pk)
+    assert selectors.decode_queue_cursor(selectors.encode_queue_cursor(paused)) == (NO_DEADLINE, paused.pk)
+    assert [selectors.decode_queue_cursor(text) for text in ("", "bm9wZQ", "%%%", "MS4yLjM")] == [None] * 4
+
+
+def test_the_capped_count_stops_one_past_the_cap(bob, four):
+    queue = selectors.queue(actor=bob.actor, filters=QueueFilter())
+    assert [selectors.capped_count(queue, cap=cap) for cap in (2, 3, 4, 10)] == [3, 4, 4, 4]
 
 
 # Scoping ----------------------------------------------------------------------------------------

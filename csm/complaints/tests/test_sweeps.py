@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from csm.accounts.roles import Role
 from csm.complaints import config_services, services, sweeps
@@ -341,3 +342,55 @@ def test_deferring_outside_working_time_costs_the_same_queries_for_one_or_many(a
 
     assert deferring_queries(1) == deferring_queries(3)
     assert set(Complaint.objects.values_list("sla_check_at", flat=True)) == {warsaw(9, 9)}
+
+
+# Query counts ------------------------------------------------------------------------------------
+
+WEDNESDAY = warsaw(4, 9)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """Send tasks are only stored, as in production: the immediate backend would send each mail
+    inside the sweep and count its queries too."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_the_sla_sweep_costs_the_same_queries_for_10_or_50_due_complaints(acme, bob, hourly, ladder, dora,
+                                                                           database_tasks):
+    def sweep_queries(count: int) -> int:
+        """`count` complaints due for a reminder (assigned, the deadline today at 11:00) and as many
+        for an escalation (their deadline passed last Thursday), swept on Monday at 09:05."""
+        for _ in range(count):
+            complaint = registered(acme, moment=THURSDAY, complainant_email="")
+            with clock.frozen(THURSDAY):
+                services.assign_complaint(actor=bob.actor, complaint=complaint, assignee=bob.user)
+            registered(acme, moment=WEDNESDAY, complainant_email="")
+        with CaptureQueriesContext(connection) as queries, clock.frozen(MONDAY_905):
+            assert sweeps.sla_sweep.call() == 2 * count
+        return len(queries)
+
+    assert sweep_queries(5) == sweep_queries(25)
+    assert (ComplaintEvent.objects.filter(kind=EventKind.REMINDER).count(),
+            ComplaintEvent.objects.filter(kind=EventKind.ESCALATED).count()) == (30, 30)
+    sent = Notification.objects.filter(template__in=["reminder", "escalation"])
+    assert sorted(sent.values_list("template", "to").distinct()) == [("escalation", "dora@acme.test"),
+                                                                      ("reminder", "bob@acme.test")]
+    tasks = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()]
+    assert (sent.count(), sorted(pk for pk in tasks if pk in set(sent.values_list("pk", flat=True)))) == (
+        60, sorted(sent.values_list("pk", flat=True)))
+
+
+def test_the_stale_sweep_costs_the_same_queries_for_2_or_10_stale_complaints(acme, alice, policy):
+    def refresh_queries(count: int, changed_at: dt.datetime) -> int:
+        """Register `count` more complaints, change the policy, and sweep every open one."""
+        for _ in range(count):
+            registered(acme)
+        with clock.frozen(changed_at):
+            config_services.update_sla_policy(actor=alice.actor, sla_policy=policy, respond_target=f"{count}h")
+        with CaptureQueriesContext(connection) as queries:
+            assert run(sweeps.refresh_stale_deadlines, changed_at + 5 * MINUTE) == Complaint.objects.count()
+        return len(queries)
+
+    assert refresh_queries(2, CHANGED_AT) == refresh_queries(8, CHANGED_AT + dt.timedelta(hours=1))
+    assert ComplaintEvent.objects.filter(kind=EventKind.DEADLINES).count() == 2 + 10

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import importlib
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
@@ -136,15 +138,60 @@ def test_it_searches_references_and_descriptions(bob, three):
     assert references(client.get(url("queue"), {"q": paused.reference})) == [paused.reference]
 
 
-def test_pages_keep_the_filters(bob, policy, frozen, monkeypatch):
+def link(response, rel: str) -> str | None:
+    """The query string of the page's "next" or "prev" link, or None without one."""
+    found = re.search(rf'<a href="\?([^"]*)" rel="{rel}">', response.content.decode())
+    return html.unescape(found.group(1)) if found else None
+
+
+def follow(client, response, rel: str):
+    return client.get(url("queue") + "?" + link(response, rel))
+
+
+def test_pages_keep_the_filters_and_go_both_ways(bob, policy, frozen, monkeypatch):
     monkeypatch.setattr(importlib.import_module("csm.complaints.views.queue"), "PER_PAGE", 2)
-    made = [register(bob, description=f"Noisy room {n}") for n in range(3)]
+    made = [register(bob, description=f"Noisy room {n}") for n in range(3)]  # one deadline: id order
     register(bob, description="Quiet")
     client = bob.browser()
     first = client.get(url("queue"), {"q": "Noisy"})
-    assert references(first) == [made[0].reference, made[1].reference]
-    assert 'href="?q=Noisy&amp;page=2"' in first.content.decode()
-    assert references(client.get(url("queue"), {"q": "Noisy", "page": 2})) == [made[2].reference]
+    assert (references(first), link(first, "prev")) == ([made[0].reference, made[1].reference], None)
+    assert parse_qs(link(first, "next"))["q"] == ["Noisy"]
+
+    second = follow(client, first, "next")
+    assert (references(second), link(second, "next")) == ([made[2].reference], None)
+    back = follow(client, second, "prev")
+    assert (references(back), link(back, "prev")) == ([made[0].reference, made[1].reference], None)
+    assert references(follow(client, back, "next")) == [made[2].reference]
+
+
+def test_pages_run_past_the_complaints_without_a_deadline_and_back(bob, three, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("csm.complaints.views.queue"), "PER_PAGE", 1)
+    client = bob.browser()
+    pages = [client.get(url("queue"))]
+    while link(pages[-1], "next"):
+        pages.append(follow(client, pages[-1], "next"))
+    assert [references(page) for page in pages] == [[complaint.reference] for complaint in three]
+    back = [follow(client, pages[-1], "prev")]
+    back.append(follow(client, back[-1], "prev"))
+    assert [references(page) for page in back] == [[three[1].reference], [three[0].reference]]
+    assert link(back[-1], "prev") is None
+
+
+def test_a_cursor_that_does_not_decode_shows_the_first_page(bob, three):
+    response = bob.browser().get(url("queue"), {"after": "not-a-cursor!"})
+    assert response.status_code == 200
+    assert references(response) == [complaint.reference for complaint in three]
+
+
+@pytest.mark.parametrize("per_page", [50, 2])  # one page counts itself; several are counted
+def test_it_says_how_many_match_up_to_a_cap(bob, three, monkeypatch, per_page):
+    view = importlib.import_module("csm.complaints.views.queue")
+    monkeypatch.setattr(view, "PER_PAGE", per_page)
+    client = bob.browser()
+    assert "3 complaints match." in client.get(url("queue")).content.decode()
+    assert "1 complaint matches." in client.get(url("queue"), {"q": "noisy"}).content.decode()
+    monkeypatch.setattr(view, "COUNT_CAP", 2)
+    assert "More than 2 complaints match." in client.get(url("queue")).content.decode()
 
 
 # What a row shows -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from csm.accounts import roles
 from csm.accounts.context import Actor
 from csm.complaints import forms as f
-from csm.complaints import selectors, services
+from csm.complaints import privacy, selectors, services
 from csm.complaints.models import Complaint
 from csm.complaints.workflow import Status, can_transition
 from csm.core.errors import InvalidInput, NotFound
@@ -86,6 +86,22 @@ def _mark_duplicate(*, actor: Actor, complaint: Complaint, reference: str) -> Co
     return services.mark_duplicate(actor=actor, complaint=complaint, original=original)
 
 
+def _place_hold(*, actor: Actor, complaint: Complaint, reason: str) -> Complaint:
+    return privacy.set_legal_hold(actor=actor, complaint=complaint, hold=True, reason=reason)
+
+
+def _lift_hold(*, actor: Actor, complaint: Complaint, reason: str) -> Complaint:
+    return privacy.set_legal_hold(actor=actor, complaint=complaint, hold=False, reason=reason)
+
+
+def _anonymise(*, actor: Actor, complaint: Complaint, reason: str, confirm: bool) -> Complaint:
+    return privacy.anonymise_complaint(actor=actor, complaint=complaint, reason=reason)
+
+
+def _may_anonymise(complaint: Complaint) -> bool:
+    return complaint.anonymised_at is None and not complaint.legal_hold
+
+
 ACTION_LIST = (
     Action("acknowledge", _("Acknowledge"), _("Acknowledge"), _("Complaint acknowledged."), f.AcknowledgeForm,
            services.acknowledge_complaint, _may_acknowledge, style="primary"),
@@ -116,5 +132,13 @@ ACTION_LIST = (
            services.close_complaint, _moves_to(Status.CLOSED), style="danger"),
     Action("reopen", _("Reopen"), _("Reopen complaint"), _("Complaint reopened."), f.ReopenForm,
            services.reopen_complaint, _moves_to(Status.REOPENED)),
+    Action("hold", _("Place a legal hold"), _("Place hold"), _("Legal hold placed: the data is kept."),
+           f.LegalHoldForm, _place_hold, lambda c: not c.legal_hold and c.anonymised_at is None,
+           permission=roles.COMPLAINTS_CONFIGURE),
+    Action("release_hold", _("Lift the legal hold"), _("Lift hold"), _("Legal hold lifted."), f.LegalHoldForm,
+           _lift_hold, lambda c: c.legal_hold, permission=roles.COMPLAINTS_CONFIGURE),
+    Action("anonymise", _("Erase personal data"), _("Erase personal data"),
+           _("The complainant's personal data was erased."), f.AnonymiseForm, _anonymise, _may_anonymise,
+           permission=roles.COMPLAINTS_CONFIGURE, style="danger"),
 )
 ACTIONS = {action.name: action for action in ACTION_LIST}

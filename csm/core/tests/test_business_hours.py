@@ -18,8 +18,8 @@ def weekdays(*intervals: tuple[dt.time, dt.time], days: range = range(5)) -> lis
     return [(day, start, end) for day in days for start, end in intervals]
 
 
-def calendar(rows, timezone="Europe/Warsaw", holidays=()) -> bh.Calendar:
-    return bh.Calendar(bh.WeeklySchedule.from_rows(rows), timezone, frozenset(holidays))
+def calendar(rows, timezone="Europe/Warsaw", holidays=(), worked=()) -> bh.Calendar:
+    return bh.Calendar(bh.WeeklySchedule.from_rows(rows), timezone, frozenset(holidays), frozenset(worked))
 
 
 # Mon-Fri 09:00-12:00 + 13:00-17:00 in Warsaw (7 working hours a day); Monday 2026-03-09 is a holiday.
@@ -28,6 +28,11 @@ OFFICE = calendar(weekdays((T(9), T(12)), (T(13), T(17))), holidays=[dt.date(202
 SHIFTS = calendar([*weekdays((T(6), T(10)), (T(18), T(22)), days=range(6)), (6, T(10), T(14))])
 # Shanghai Mon-Fri 09:00-18:00, no DST; 2026-10-01 (National Day, a Thursday) is a holiday.
 SHANGHAI_OFFICE = calendar(weekdays((T(9), T(18))), "Asia/Shanghai", [dt.date(2026, 10, 1)])
+# China's National Day week 2026 as the holidays package gives it: 1-2, 3 (Sat), 5-7 October off;
+# Sunday 20 September and Saturday 10 October are make-up working days (调休).
+CN_GOLDEN_WEEK = calendar(
+    weekdays((T(9), T(12)), (T(13), T(18))), "Asia/Shanghai",
+    [dt.date(2026, 10, d) for d in (1, 2, 3, 5, 6, 7)], worked=[dt.date(2026, 9, 20), dt.date(2026, 10, 10)])
 # Every day 01:00-04:00 in Warsaw: crosses the spring-forward and fall-back hours.
 NIGHT = calendar(weekdays((T(1), T(4)), days=range(7)))
 
@@ -221,9 +226,32 @@ def test_it_rejects_an_unknown_timezone():
         bh.Calendar(bh.WeeklySchedule(), "Mars/Olympus")
 
 
+def test_a_make_up_saturday_is_worked_with_the_first_working_weekday_s_hours():
+    # Wed 30 Sep 10:00 + 5 working days: Thu 8, Fri 9, Sat 10 (make-up), Mon 12, Tue 13 → Tue 18:00.
+    assert bh.add_working_days(CN_GOLDEN_WEEK, shanghai(2026, 9, 30, 10), 5) == shanghai(2026, 10, 13, 18)
+    without = bh.Calendar(CN_GOLDEN_WEEK.schedule, CN_GOLDEN_WEEK.timezone, CN_GOLDEN_WEEK.holidays)
+    assert bh.add_working_days(without, shanghai(2026, 9, 30, 10), 5) == shanghai(2026, 10, 14, 18)
+    assert bh.is_working_time(CN_GOLDEN_WEEK, shanghai(2026, 10, 10, 9, 30))
+    assert not bh.is_working_time(CN_GOLDEN_WEEK, shanghai(2026, 10, 10, 12, 30))  # the lunch break too
+    # Friday 9 Oct 17:00 + 2 working hours: 1h Friday, then Saturday 09:00-10:00.
+    assert bh.add_working_time(CN_GOLDEN_WEEK, shanghai(2026, 10, 9, 17), 2 * HOUR) == shanghai(2026, 10, 10, 10)
+
+
+def test_a_holiday_wins_over_a_make_up_day_and_worked_weekdays_keep_their_hours():
+    both = calendar(weekdays((T(9), T(17))), holidays=[dt.date(2026, 3, 7)], worked=[dt.date(2026, 3, 7)])
+    assert not bh.is_working_time(both, warsaw(2026, 3, 7, 10))
+    weekday = calendar(weekdays((T(9), T(17))), worked=[dt.date(2026, 3, 10)])
+    assert bh.working_seconds_between(weekday, warsaw(2026, 3, 10), warsaw(2026, 3, 11)) == 8 * HOUR
+
+
+def test_make_up_days_are_dates():
+    with pytest.raises(ValueError, match="dates, not datetimes"):
+        calendar(weekdays((T(9), T(17))), worked=[dt.datetime(2026, 3, 7, 9)])
+
+
 # Properties ------------------------------------------------------------------------------------
 
-CALENDARS = st.sampled_from([OFFICE, SHIFTS, SHANGHAI_OFFICE, NIGHT])
+CALENDARS = st.sampled_from([OFFICE, SHIFTS, SHANGHAI_OFFICE, NIGHT, CN_GOLDEN_WEEK])
 STARTS = st.datetimes(
     min_value=dt.datetime(2025, 1, 1),
     max_value=dt.datetime(2027, 12, 31),

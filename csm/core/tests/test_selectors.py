@@ -59,6 +59,19 @@ def test_it_builds_the_pure_calendar_with_public_and_manual_holidays(alice):
     assert len(computed.holidays) == 15
 
 
+def test_a_chinese_calendar_has_the_make_up_working_days(alice):
+    calendar = office_calendar(alice.organization, country="CN", timezone="Asia/Shanghai")
+    computed = selectors.calendar_for_computation(calendar=calendar, years=range(2026, 2027))
+    assert computed.extra_working_days == frozenset(
+        dt.date(2026, *md) for md in ((1, 4), (2, 14), (2, 28), (5, 9), (9, 20), (10, 10)))
+    preview = selectors.preview_days(calendar=calendar, first=dt.date(2026, 10, 9), days=3)
+    assert [(day.date.day, day.is_makeup_day, len(day.spans)) for day in preview] == [
+        (9, False, 2), (10, True, 2), (11, False, 0)]
+    polish = selectors.calendar_for_computation(calendar=office_calendar(alice.organization, name="PL"),
+                                                years=range(2026, 2027))
+    assert polish.extra_working_days == frozenset()
+
+
 def test_it_leaves_out_public_holidays_when_the_calendar_does_not_use_them(alice):
     calendar = office_calendar(alice.organization, include_public_holidays=False)
     CalendarHolidayFactory(calendar=calendar, date=dt.date(2026, 5, 4))

@@ -8,7 +8,8 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput, NotFound
@@ -18,6 +19,7 @@ from csm.core.writes import (
     delete_audited,
     resolve_reference,
     update_audited,
+    update_in_bulk,
     validate,
     validation_errors,
 )
@@ -157,3 +159,30 @@ def test_deleting_what_others_still_refer_to_is_a_conflict(acme, alice):
         delete_audited(acme, actor=alice.user, organization_id=None)
     assert acme.__class__.objects.filter(pk=acme.pk).exists()
     assert AuditEvent.objects.count() == 1
+
+
+# update_in_bulk -------------------------------------------------------------------------------------
+
+def test_update_in_bulk_writes_the_given_fields_of_every_row_in_one_statement(acme):
+    calendars = [_calendar(acme, name=f"Office {n}") for n in range(3)]
+    for calendar in calendars:
+        calendar.save()
+    untouched = _calendar(acme, name="Untouched")
+    untouched.save()
+    for n, calendar in enumerate(calendars):
+        calendar.timezone, calendar.include_public_holidays = f"Etc/GMT-{n}", n % 2 == 0
+        calendar.name = "Not written"  # not among the fields
+
+    with CaptureQueriesContext(connection) as queries:
+        update_in_bulk(calendars, ["timezone", "include_public_holidays"])
+
+    assert [q["sql"].split()[0] for q in queries] == ["UPDATE"]
+    rows = BusinessCalendar.objects.order_by("id").values_list("name", "timezone", "include_public_holidays")
+    assert list(rows) == [("Office 0", "Etc/GMT-0", True), ("Office 1", "Etc/GMT-1", False),
+                          ("Office 2", "Etc/GMT-2", True), ("Untouched", "Europe/Warsaw", True)]
+
+
+def test_update_in_bulk_of_nothing_runs_no_query(acme):
+    with CaptureQueriesContext(connection) as queries:
+        update_in_bulk([], ["name"])
+    assert len(queries) == 0
