@@ -158,6 +158,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "csm_cache",
+        # The login throttle (csm/accounts/throttle.py) counts here: with Django's default of 300
+        # entries, culling under load would silently drop its counters (the intake's limits have
+        # their own table, see csm/complaints/intake_limits.py).
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 

@@ -32,7 +32,14 @@ from dataclasses import dataclass
 
 from csm.complaints import sla
 from csm.complaints.config_selectors import get_settings, policy_for
-from csm.complaints.models import Complaint, ComplaintEvent, EscalationTier, EventKind, SlaPolicy
+from csm.complaints.models import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintSettings,
+    EscalationTier,
+    EventKind,
+    SlaPolicy,
+)
 from csm.complaints.workflow import Status
 from csm.core.business_hours import Calendar
 from csm.core.models import BusinessCalendar
@@ -76,13 +83,14 @@ def pure_calendar(calendar: BusinessCalendar, around: dt.datetime) -> Calendar:
     return calendar_for_computation(calendar=calendar, years=range(around.year - 1, around.year + 3))
 
 
-def context_for(complaint: Complaint) -> SlaContext:
+def context_for(complaint: Complaint, settings: ComplaintSettings | None = None) -> SlaContext:
     """The context from the database: the most specific active policy for the complaint's category
-    and priority (`policy_for`), the organisation's settings and tiers."""
+    and priority (`policy_for`), the organisation's settings (read unless given) and tiers."""
     policy = policy_for(organization_id=complaint.organization_id, category_id=complaint.category_id,
                         priority=complaint.priority)
     calendar = pure_calendar(policy.calendar, complaint.received_at) if policy else None
-    percent = get_settings(organization_id=complaint.organization_id).reminder_before_percent
+    settings = settings or get_settings(organization_id=complaint.organization_id)
+    percent = settings.reminder_before_percent
     tiers = EscalationTier.objects.filter(organization_id=complaint.organization_id).order_by("level", "id")
     return SlaContext(policy, calendar, percent / 100, tuple(tiers))
 

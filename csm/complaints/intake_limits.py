@@ -1,26 +1,43 @@
-"""Rate limits of the public complaint intake (the web form and the public API).
+"""Rate limits of the public complaint intake (the web form, the public API and the mailbox).
 
 A fixed window per client IP (CSM_INTAKE_PER_IP_PER_HOUR per clock hour) and per e-mail address
-(CSM_INTAKE_PER_EMAIL_PER_DAY per UTC day), counted in the shared cache (the database cache by
-default, so the limits hold across several web processes). `check_intake` refuses a submission
-over either limit with RateLimited (429) and counts nothing; only an accepted submission counts,
-so one refused attempt never pushes a neighbour on the same IP further over the limit.
+(CSM_INTAKE_PER_EMAIL_PER_DAY per UTC day), counted in the IntakeCounter table, so the limits hold
+across several web processes and never vanish under load (a cache may evict its keys). Keys are
+hashed: no address is stored. `check_intake` counts every key of a submission in one statement
+(an upsert) and, when either limit is exceeded, rolls that back and refuses with RateLimited (429):
+only an accepted submission counts, so one refused attempt never pushes a neighbour on the same IP
+further over the limit. `sweep_intake_counters` deletes the counters of windows that have passed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext
+from django_tasks import task
 
+from csm.complaints.models import IntakeCounter
 from csm.core import clock
 from csm.core.errors import RateLimited
 
 HOUR = 3600
 DAY = 24 * HOUR
+
+# One statement per submission, on PostgreSQL and SQLite (>= 3.35): a key's row starts again at 1
+# when its stored window is not the current one. The table name is a constant.
+_UPSERT = (
+    "INSERT INTO {table} (key, window_start, count) VALUES {rows} "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "count = CASE WHEN {table}.window_start = excluded.window_start THEN {table}.count + 1 ELSE 1 END, "
+    "window_start = excluded.window_start "
+    "RETURNING key, count"
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,10 @@ class Window:
     seconds: int
     limit: int
 
+    def start(self, now: dt.datetime) -> dt.datetime:
+        """The start of the fixed window `now` falls in (clock hours and UTC days from the epoch)."""
+        return dt.datetime.fromtimestamp(int(now.timestamp()) // self.seconds * self.seconds, tz=dt.UTC)
+
 
 def _windows() -> tuple[Window, Window]:
     return (Window("ip", HOUR, int(settings.CSM_INTAKE_PER_IP_PER_HOUR)),
@@ -36,39 +57,55 @@ def _windows() -> tuple[Window, Window]:
 
 
 def _key(window: Window, value: str) -> str:
-    """One cache key per value and window; the value is hashed so no address sits in the cache."""
-    slot = int(clock.now().timestamp()) // window.seconds
+    """One counter per value and kind of window; the value is hashed so no address is stored."""
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"complaint-intake:{window.kind}:{slot}:{digest}"
+    return f"{window.kind}:{digest}"
 
 
-def _count(key: str) -> int:
-    return int(cache.get(key) or 0)
-
-
-def _increment(key: str, seconds: int) -> None:
-    if not cache.add(key, 1, timeout=seconds):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=seconds)
+def _increment(keys: dict[str, Window], now: dt.datetime) -> dict[str, int]:
+    """Add one to each key's counter in its current window; the new counts by key."""
+    params: list[Any] = []
+    for key, window in keys.items():
+        params += [key, connection.ops.adapt_datetimefield_value(window.start(now))]
+    sql = _UPSERT.format(table=IntakeCounter._meta.db_table, rows=", ".join(["(%s, %s, 1)"] * len(keys)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def check_intake(*, ip: str, email: str) -> None:
     """Count one submission from `ip` and `email` (each when given; mail has no IP), or raise
-    RateLimited if either has reached its limit in the current window."""
+    RateLimited, counting nothing, if either has reached its limit in the current window."""
     ip_window, email_window = _windows()
-    keys = [(ip_window, _key(ip_window, ip))] if ip else []
+    keys = {_key(ip_window, ip): ip_window} if ip else {}
     if email.strip():
-        keys.append((email_window, _key(email_window, email)))
-    if any(_count(key) >= window.limit for window, key in keys):
-        raise RateLimited(gettext(
-            "We have received too many complaints from you in a short time. Please try again later, "
-            "or contact us by phone or letter."))
-    for window, key in keys:
-        _increment(key, window.seconds)
+        keys[_key(email_window, email)] = email_window
+    if not keys:
+        return
+    with transaction.atomic():  # the refusal below rolls the increments back
+        counts = _increment(keys, clock.now())
+        if any(counts[key] > window.limit for key, window in keys.items()):
+            raise RateLimited(gettext(
+                "We have received too many complaints from you in a short time. Please try again later, "
+                "or contact us by phone or letter."))
 
 
 def client_ip(meta: dict[str, object]) -> str:
     # REMOTE_ADDR only: X-Forwarded-For can be forged by the client unless a trusted proxy sets it.
     return str(meta.get("REMOTE_ADDR", ""))
+
+
+def delete_past_counters(*, now: dt.datetime) -> int:
+    """Delete the counters whose window has passed (their next submission would start at 1 anyway);
+    returns how many."""
+    past = Q()
+    for window in _windows():
+        past |= Q(key__startswith=f"{window.kind}:", window_start__lt=window.start(now))
+    deleted, _by_model = IntakeCounter.objects.filter(past).delete()
+    return deleted
+
+
+@task()
+def sweep_intake_counters() -> int:
+    """The periodic sweep of `delete_past_counters`."""
+    return delete_past_counters(now=clock.now())

@@ -514,3 +514,16 @@ class ServiceVolume(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}: {self.volume}"
+
+
+class IntakeCounter(models.Model):
+    """Submissions counted against one rate limit of the public intake (see intake_limits.py) in its
+    current fixed window. `key` is "<kind>:<hash of the IP or address>", so no address is stored;
+    a row is reset when its key's next window begins and swept once its window has passed."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"

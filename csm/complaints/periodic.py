@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from csm.complaints import privacy, sweeps, tasks
+from csm.complaints import intake_limits, privacy, sweeps, tasks
 from csm.core.periodic import Sweep
 
 COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
@@ -20,4 +20,9 @@ COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
     Sweep("refresh_stale_deadlines", dt.timedelta(minutes=5), sweeps.refresh_stale_deadlines),
     # Daily: anonymise closed complaints past their organisation's retention period (privacy.py).
     Sweep("complaint_retention", dt.timedelta(days=1), privacy.complaint_retention),
+)
+
+INTAKE_SWEEPS: tuple[Sweep, ...] = (
+    # Hourly: the intake's rate-limit counters of past windows (per-IP windows are clock hours).
+    Sweep("intake_counters", dt.timedelta(hours=1), intake_limits.sweep_intake_counters),
 )

@@ -61,14 +61,16 @@ def pause_statuses(organization_id: int) -> frozenset[str]:
     return frozenset(get_settings(organization_id=organization_id).pause_statuses)
 
 
-def move(complaint: Complaint, target: Status, *, actor: User | None, label: str = "", body: str = "") -> None:
-    """Change the status along an allowed transition, pausing or resuming the clocks as configured."""
+def move(complaint: Complaint, target: Status, *, actor: User | None, label: str = "", body: str = "",
+         pausing: frozenset[str] | None = None) -> None:
+    """Change the status along an allowed transition, pausing or resuming the clocks as configured
+    (`pausing`: the organisation's pause statuses, when the caller has its settings already)."""
     try:
         workflow.check_transition(complaint.status, target)
     except workflow.TransitionNotAllowed as exc:
         raise Conflict(str(exc), code="transition_not_allowed") from None
     before, now = complaint.status, clock.now()
-    pausing = pause_statuses(complaint.organization_id)
+    pausing = pause_statuses(complaint.organization_id) if pausing is None else pausing
     complaint.resume_status = before if target == Status.AWAITING_CUSTOMER else ""
     complaint.status = target
     event(complaint, EventKind.STATUS_CHANGED, actor=actor, label=label, body=body, from_status=before,

@@ -4,7 +4,9 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from config.tests.endpoints import NOT_FOUND, database_state
 from csm.catalogue.tests.factories import ServiceFactory, TouchPointFactory
@@ -221,3 +223,13 @@ def test_the_public_operations_need_no_authentication_in_the_schema(acme):
         operation = schema["paths"][path][method]
         assert "security" not in operation or operation["security"] in ([], [{}])
         assert operation["tags"] == ["public"]
+
+
+def test_sending_takes_a_fixed_number_of_queries(acme, policy):
+    """Rate limits, idempotency, the complaint with its timeline and deadlines, the acknowledgement
+    (with its immediate sending under test settings) and the audit event; pinned so it cannot creep."""
+    post(SEND, body(complainant_email="first@example.com"), **{"Idempotency-Key": "first"})
+    with CaptureQueriesContext(connection) as queries:
+        response = post(SEND, body(), **{"Idempotency-Key": "second"})
+    assert response.status_code == 201, response.content
+    assert len(queries.captured_queries) == 27, "\n".join(q["sql"][:120] for q in queries.captured_queries)
