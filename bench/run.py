@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 from bench.result import Result  # noqa: E402 - needs the path above
 
 
-def _configure(folder: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+def configure(database_url: str) -> None:
+    """Point Django at `database_url` with production-like settings, set it up and migrate."""
+    os.environ["DATABASE_URL"] = database_url
     os.environ["CSM_ENV"] = "development"
     os.environ["CSM_DEBUG"] = "false"  # DEBUG would record every query
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -64,7 +65,7 @@ def main(argv: list[str]) -> int:
     chosen = {name: spec for name, spec in SCENARIOS.items() if args.only is None or name in args.only}
     if chosen:
         with tempfile.TemporaryDirectory(prefix="csm-bench-") as folder:
-            _configure(folder)
+            configure(f"sqlite:///{folder}/bench.sqlite3")
             for name, (module_name, n) in chosen.items():
                 print(f"bench: running {name} ...", file=sys.stderr, flush=True)
                 result = _scenario(module_name).run(args.n or n)

@@ -17,14 +17,13 @@ import importlib
 import json
 import os
 import sys
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import pg  # noqa: E402 - needs the path above
-from bench.run import report_misses  # noqa: E402
+from bench.run import configure, report_misses  # noqa: E402
 
 # name: (module, default n). Each module has run(n) -> list[Result]; the queue and the sweep share
 # one seeded organisation, so they run after the intake, which wants a small database.
@@ -33,21 +32,6 @@ SCENARIOS = {
     "queue_page_1m": ("bench.scenarios.queue_page", 200),
     "sla_sweep_1m": ("bench.scenarios.sla_sweep", 1),
 }
-
-
-def _configure(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["CSM_ENV"] = "development"
-    os.environ["CSM_DEBUG"] = "false"  # DEBUG would record every query
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    warnings.filterwarnings("ignore", message="No directory at")
-
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
 
 
 def _run(chosen: dict[str, tuple[str, int]], n: int | None) -> None:
@@ -74,7 +58,7 @@ def main(argv: list[str]) -> int:
         return 0
     pg.create(url)
     try:
-        _configure(url)
+        configure(url)
         _run(chosen, args.n)
     finally:
         _close_connections()

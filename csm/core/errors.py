@@ -23,6 +23,14 @@ class DomainError(Exception):
     def default_detail(self) -> str:
         return gettext("The request could not be processed.")
 
+    def as_text(self, *, with_fields: bool = False) -> str:
+        """The detail on one line, for a log or a terminal: field problems joined by "; ", each
+        prefixed with its field when `with_fields`."""
+        if not isinstance(self.detail, list):
+            return str(self.detail)
+        return "; ".join(f"{item['field']}: {item['message']}" if with_fields and item.get("field")
+                         else str(item.get("message", "")) for item in self.detail)
+
 
 class NotFound(DomainError):
     """Missing, and not yours, look the same: nothing leaks about other organisations."""

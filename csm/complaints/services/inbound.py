@@ -95,7 +95,7 @@ def _receive(organization: Organization, mail: ParsedMail) -> Received:
         with transaction.atomic():
             outcome, complaint, detail = _handle(organization, mail)
     except DomainError as error:
-        outcome, complaint, detail = InboundOutcome.REJECTED, None, _error_text(error)
+        outcome, complaint, detail = InboundOutcome.REJECTED, None, error.as_text()
     record.outcome, record.complaint, record.detail = outcome, complaint, detail[:255]
     record.save(update_fields=["outcome", "complaint", "detail"])
     return Received(message_id=mail.message_id, outcome=outcome, complaint=complaint, detail=record.detail,
@@ -175,7 +175,7 @@ def _store_attachments(complaint: Complaint, mail: ParsedMail) -> None:
         try:
             accepted.extend(attachments.validate_uploads([upload], max_mb=max_mb))
         except DomainError as error:
-            refused.append(_error_text(error))
+            refused.append(error.as_text())
     extra = accepted[attachments.MAX_FILES:]
     refused += [_("%(name)s: more than %(max)d files.") % {"name": upload.filename, "max": attachments.MAX_FILES}
                 for upload in extra]
@@ -184,8 +184,3 @@ def _store_attachments(complaint: Complaint, mail: ParsedMail) -> None:
         moves.event(complaint, EventKind.NOTE, label="system",
                     body=_("Attachments left out of the e-mail:") + "\n" + "\n".join(refused))
 
-
-def _error_text(error: DomainError) -> str:
-    if isinstance(error.detail, list):
-        return "; ".join(str(item.get("message", "")) for item in error.detail)
-    return str(error.detail)

@@ -83,3 +83,12 @@ def test_a_body_that_is_not_an_object_renames_nothing():
 
 def test_validation_detail_keeps_a_message_default():
     assert validation_detail([{"loc": ["body", "x"]}]) == [{"field": "x", "message": "Invalid value."}]
+
+
+def test_a_domain_error_reads_as_one_line():
+    from csm.core.errors import Conflict, InvalidInput
+
+    problems = InvalidInput(errors=[{"field": "slug", "message": "Taken."}, {"field": "", "message": "Bad."}])
+    assert problems.as_text() == "Taken.; Bad."
+    assert problems.as_text(with_fields=True) == "slug: Taken.; Bad."
+    assert Conflict("Closed.").as_text(with_fields=True) == "Closed."

@@ -34,9 +34,6 @@ class Command(BaseCommand):
                 admin_email=options["admin_email"], admin_name=options["admin_name"], admin_password=password,
             )
         except DomainError as exc:
-            detail = exc.detail
-            if isinstance(detail, list):
-                detail = "; ".join(f"{e['field']}: {e['message']}" for e in detail)
-            raise CommandError(str(detail)) from None
+            raise CommandError(exc.as_text(with_fields=True)) from None
         org = membership.organization
         self.stdout.write(f"Created {org.name} (/o/{org.slug}/) with admin {membership.user.email}.")
