@@ -9,13 +9,14 @@ them on behalf of the organisation, not of a user.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
 
 from csm.accounts import roles
 from csm.accounts.context import Actor
+from csm.accounts.models import Organization
 from csm.complaints.models import (
     ComplaintCategory,
     ComplaintSettings,
@@ -25,6 +26,7 @@ from csm.complaints.models import (
     SlaPolicy,
 )
 from csm.complaints.workflow import Status
+from csm.core.errors import NotFound
 from csm.core.lookups import get_or_not_found
 
 M = TypeVar("M", bound=models.Model)
@@ -86,6 +88,34 @@ def get_settings(*, organization_id: int) -> ComplaintSettings:
         organization_id=organization_id, defaults={"pause_statuses": list(DEFAULT_PAUSE_STATUSES)}
     )
     return settings
+
+
+_GATE_FIELDS = ("id", "slug", "name", "timezone", "default_language")
+
+
+def intake_organization(*, slug: str) -> Organization:
+    """The organisation `slug` names if it takes complaints through its public form and API (no
+    settings row yet means the defaults, which do), with only the fields the intake reads loaded;
+    NotFound otherwise. One plain query: the public intake's first step (decision 0010)."""
+    quote = connection.ops.quote_name
+    org, settings = Organization._meta, ComplaintSettings._meta
+    fields = [field for field in org.concrete_fields if field.attname in _GATE_FIELDS]  # from_db's order
+    columns = ", ".join(f"o.{quote(str(field.column))}" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(org.db_table)} o "  # noqa: S608 - names come from the models
+            f"LEFT JOIN {quote(settings.db_table)} s ON s.{_column(settings, 'organization')} = o.id "
+            f"WHERE o.{_column(org, 'slug')} = %s "
+            f"AND (s.id IS NULL OR s.{_column(settings, 'public_intake_enabled')})", [slug])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    return Organization.from_db(connection.alias, [field.attname for field in fields], list(row))
+
+
+def _column(meta: Any, name: str) -> str:
+    field = meta.get_field(name)
+    return str(connection.ops.quote_name(field.column))
 
 
 def settings_for(*, actor: Actor) -> ComplaintSettings:

@@ -62,32 +62,57 @@ def _key(window: Window, value: str) -> str:
     return f"{window.kind}:{digest}"
 
 
-def _increment(keys: dict[str, Window], now: dt.datetime) -> dict[str, int]:
-    """Add one to each key's counter in its current window; the new counts by key."""
-    params: list[Any] = []
-    for key, window in keys.items():
-        params += [key, connection.ops.adapt_datetimefield_value(window.start(now))]
-    sql = _UPSERT.format(table=IntakeCounter._meta.db_table, rows=", ".join(["(%s, %s, 1)"] * len(keys)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+@dataclass(frozen=True)
+class Count:
+    """One submission's count: the upsert that adds it (`sql`, `params`, RETURNING key, count)
+    and the windows of its keys, to judge what the statement returns (`refuse_if_over`)."""
+
+    sql: str
+    params: list[Any]
+    keys: dict[str, Window]
 
 
-def check_intake(*, ip: str, email: str) -> None:
-    """Count one submission from `ip` and `email` (each when given; mail has no IP), or raise
-    RateLimited, counting nothing, if either has reached its limit in the current window."""
+def counting(*, ip: str, email: str, now: dt.datetime) -> Count | None:
+    """The statement that counts one submission from `ip` and `email` (each when given; mail has
+    no IP), or None when there is nothing to count. It may run as a part of a larger statement."""
     ip_window, email_window = _windows()
     keys = {_key(ip_window, ip): ip_window} if ip else {}
     if email.strip():
         keys[_key(email_window, email)] = email_window
     if not keys:
+        return None
+    params: list[Any] = []
+    for key, window in keys.items():
+        params += [key, connection.ops.adapt_datetimefield_value(window.start(now))]
+    sql = _UPSERT.format(table=IntakeCounter._meta.db_table, rows=", ".join(["(%s, %s, 1)"] * len(keys)))
+    return Count(sql, params, keys)
+
+
+def refuse_if_over(count: Count, counts: dict[str, int]) -> None:
+    """RateLimited if a new count (by key) is over its limit; the caller's transaction must roll
+    the counting back, so that only accepted submissions count."""
+    if any(counts[key] > window.limit for key, window in count.keys.items()):
+        raise RateLimited(gettext(
+            "We have received too many complaints from you in a short time. Please try again later, "
+            "or contact us by phone or letter."))
+
+
+def check_intake(*, ip: str, email: str) -> None:
+    """Count one submission from `ip` and `email`, or raise RateLimited, counting nothing, if
+    either has reached its limit in the current window."""
+    with transaction.atomic():  # a refusal rolls the increments back
+        count_intake(ip=ip, email=email)
+
+
+def count_intake(*, ip: str, email: str) -> None:
+    """`check_intake` for a caller already inside the transaction of the write it admits, which a
+    RateLimited raised here rolls back, counts and all (no savepoint of its own)."""
+    count = counting(ip=ip, email=email, now=clock.now())
+    if count is None:
         return
-    with transaction.atomic():  # the refusal below rolls the increments back
-        counts = _increment(keys, clock.now())
-        if any(counts[key] > window.limit for key, window in keys.items()):
-            raise RateLimited(gettext(
-                "We have received too many complaints from you in a short time. Please try again later, "
-                "or contact us by phone or letter."))
+    with connection.cursor() as cursor:
+        cursor.execute(count.sql, count.params)
+        refuse_if_over(count, dict(cursor.fetchall()))
 
 
 def client_ip(meta: dict[str, object]) -> str:

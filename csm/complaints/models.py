@@ -229,7 +229,8 @@ def queue_key() -> Coalesce:
 class Complaint(OrgScopedModel):
     reference = models.CharField(_("reference"), max_length=32)
     tracking_secret = models.CharField(max_length=64, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"),
+                             db_index=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
     # The complainant (personal data: masked for roles without access, anonymised after retention).
@@ -244,18 +245,19 @@ class Complaint(OrgScopedModel):
     representative_contact = models.CharField(_("representative's contact"), max_length=200, blank=True)
     consent_given = models.BooleanField(_("consent to processing"), default=False)
     # What it is about.
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("service"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("service"),
+                                db_index=False)
     product = models.CharField(_("product or service"), max_length=200, blank=True)
     order_reference = models.CharField(_("order or account reference"), max_length=100, blank=True)
     touch_point = models.ForeignKey(TouchPoint, on_delete=models.PROTECT, null=True, blank=True,
-                                    verbose_name=_("touch point"))
+                                    verbose_name=_("touch point"), db_index=False)
     characteristic = models.ForeignKey(ServiceCharacteristic, on_delete=models.PROTECT, null=True, blank=True,
-                                       verbose_name=_("service characteristic"))
+                                       verbose_name=_("service characteristic"), db_index=False)
     description = models.TextField(_("description"))
     remedy_sought = models.TextField(_("remedy sought"), blank=True)
     # Assessment (ISO 10002 7.5).
     category = models.ForeignKey(ComplaintCategory, on_delete=models.PROTECT, null=True, blank=True,
-                                 verbose_name=_("category"))
+                                 verbose_name=_("category"), db_index=False)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     safety_impact = models.PositiveSmallIntegerField(_("safety impact"), choices=Impact.choices, default=0)
@@ -268,12 +270,13 @@ class Complaint(OrgScopedModel):
     status = models.CharField(_("status"), max_length=24, choices=StatusChoices.choices, default=Status.RECEIVED)
     resume_status = models.CharField(max_length=24, blank=True, editable=False)
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="+", verbose_name=_("assignee"))
+                                 related_name="+", verbose_name=_("assignee"), db_index=False)
     duplicate_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="duplicates", verbose_name=_("duplicate of"))
+                                     related_name="duplicates", verbose_name=_("duplicate of"), db_index=False)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     # SLA: deadlines stored, recomputed on calendar, policy or status changes.
-    sla_policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sla_policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   db_index=False)
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
     assess_due_at = models.DateTimeField(null=True, blank=True)
     respond_due_at = models.DateTimeField(null=True, blank=True)
@@ -291,10 +294,11 @@ class Complaint(OrgScopedModel):
     # When the deadlines were last computed; the stale-deadline sweep compares it with config changes.
     deadlines_computed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Response and decision (7.7-7.9).
-    remedy = models.ForeignKey(Remedy, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("remedy"))
+    remedy = models.ForeignKey(Remedy, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("remedy"),
+                               db_index=False)
     remedy_cost = models.DecimalField(_("remedy cost"), max_digits=12, decimal_places=2, null=True, blank=True)
     remedy_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                           blank=True, related_name="+")
+                                           blank=True, related_name="+", db_index=False)
     remedy_approved_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
@@ -308,6 +312,9 @@ class Complaint(OrgScopedModel):
     rated_at = models.DateTimeField(null=True, blank=True)
     # Privacy.
     legal_hold = models.BooleanField(_("legal hold"), default=False)
+    # Taken by the public form or API, waiting for the worker to write its timeline, acknowledgement,
+    # deadlines and mail (services/intake.py, decision 0010).
+    intake_pending = models.BooleanField(default=False, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -327,6 +334,22 @@ class Complaint(OrgScopedModel):
             # The SLA sweep reads across organisations, so this one does not lead with the tenant key.
             models.Index(fields=["sla_check_at"], name="complaint_sla_check",
                          condition=models.Q(sla_check_at__isnull=False)),
+            # The single-column indexes of the nullable references, for the database's checks when a
+            # referenced row is deleted, hold only the complaints that have one: most do not, and an
+            # insert then touches none of them.
+            models.Index(fields=["unit"], name="complaint_unit", condition=models.Q(unit__isnull=False)),
+            models.Index(fields=["service"], name="complaint_service", condition=models.Q(service__isnull=False)),
+            models.Index(fields=["touch_point"], name="complaint_touch_point", condition=models.Q(touch_point__isnull=False)),
+            models.Index(fields=["characteristic"], name="complaint_characteristic", condition=models.Q(characteristic__isnull=False)),
+            models.Index(fields=["category"], name="complaint_category", condition=models.Q(category__isnull=False)),
+            models.Index(fields=["assignee"], name="complaint_assignee", condition=models.Q(assignee__isnull=False)),
+            models.Index(fields=["duplicate_of"], name="complaint_duplicate_of", condition=models.Q(duplicate_of__isnull=False)),
+            models.Index(fields=["sla_policy"], name="complaint_sla_policy", condition=models.Q(sla_policy__isnull=False)),
+            models.Index(fields=["remedy"], name="complaint_remedy", condition=models.Q(remedy__isnull=False)),
+            models.Index(fields=["remedy_approved_by"], name="complaint_remedy_approved_by", condition=models.Q(remedy_approved_by__isnull=False)),
+            # The safety net of the public intake's second half (requeue_pending_intake).
+            models.Index(fields=["received_at"], name="complaint_intake_pending",
+                         condition=models.Q(intake_pending=True)),
         ]
 
     def __str__(self) -> str:

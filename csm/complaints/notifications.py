@@ -28,14 +28,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.compat import normalize_json
-from django_tasks_db.models import DBTaskResult, get_date_max
 
 from csm.accounts.models import Membership, User
 from csm.complaints.models import Complaint, ComplaintSettings, EscalationTier, Notification
 from csm.complaints.tasks import SENDING_LEASE, send_notification
 from csm.core import clock
+from csm.core.queueing import enqueue_many
 
 CUSTOMER_TEMPLATES = frozenset(
     {"acknowledgement", "status_changed", "information_requested", "decision", "rating_request", "message"})
@@ -183,22 +181,8 @@ def _render(*, complaint: Complaint, template: str, context: dict[str, Any], to:
 
 
 def _enqueue_sending(notification_ids: list[int]) -> None:
-    """One `send_notification` task per notification. The database backend has no bulk enqueue, so
-    its rows are built here as its `enqueue` builds them and written in one INSERT (without the
-    debug-log signal `enqueue` sends); any other backend enqueues one by one."""
-    backend = send_notification.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        for notification_id in notification_ids:
-            send_notification.enqueue(notification_id)
-        return
-    backend.validate_task(send_notification)
-    DBTaskResult.objects.bulk_create(
-        DBTaskResult(id=backend._get_id(), args_kwargs=normalize_json({"args": (notification_id,), "kwargs": {}}),
-                     priority=send_notification.priority, task_path=send_notification.module_path,
-                     queue_name=send_notification.queue_name,
-                     run_after=send_notification.run_after or get_date_max(), backend_name=backend.alias)
-        for notification_id in notification_ids
-    )
+    """One `send_notification` task per notification, in one INSERT on the database backend."""
+    enqueue_many(send_notification, [(notification_id,) for notification_id in notification_ids])
 
 
 def _recipient(complaint: Complaint, template: str, to: str | None) -> tuple[str, str, str] | None:

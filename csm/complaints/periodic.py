@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from csm.complaints import intake_limits, privacy, sweeps, tasks
+from csm.complaints.services import intake
 from csm.core.periodic import Sweep
 
 COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
@@ -25,4 +26,6 @@ COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
 INTAKE_SWEEPS: tuple[Sweep, ...] = (
     # Hourly: the intake's rate-limit counters of past windows (per-IP windows are clock hours).
     Sweep("intake_counters", dt.timedelta(hours=1), intake_limits.sweep_intake_counters),
+    # Every minute: complaints from the public form or API whose second half has waited too long.
+    Sweep("requeue_pending_intake", dt.timedelta(minutes=1), intake.requeue_pending_intake),
 )

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from csm.accounts.models import Organization
-from csm.accounts.selectors import get_organization_by_slug
 from csm.catalogue.models import Channel
 from csm.complaints import intake_limits, selectors, services
-from csm.complaints.config_selectors import get_settings
-from csm.complaints.models import Complaint, ComplaintSettings, CustomerReaction, EventKind
+from csm.complaints.config_selectors import intake_organization
+from csm.complaints.models import Complaint, CustomerReaction, EventKind
 from csm.complaints.public_forms import active_services, active_touch_points
 from csm.complaints.public_views import customer_entries
 from csm.complaints.schemas import (
@@ -31,22 +29,13 @@ from csm.complaints.schemas import (
 )
 from csm.complaints.tracking import tracking_url
 from csm.complaints.workflow import Status as ComplaintStatus
-from csm.core.errors import InvalidInput, NotFound
+from csm.core.errors import InvalidInput
 from csm.core.schemas import ERRORS, ErrorOut
 
 public_router = Router(tags=["public"])
 
 PUBLIC_ERRORS = {**ERRORS, 429: ErrorOut}
 NO_SUCH_OBJECT = "No such object in this organisation."
-
-
-def _intake_organization(org_slug: str) -> tuple[Organization, ComplaintSettings]:
-    """The organisation and its complaint settings; NotFound when unknown or its public intake is off."""
-    organization = get_organization_by_slug(slug=org_slug)
-    settings = get_settings(organization_id=organization.pk)
-    if not settings.public_intake_enabled:
-        raise NotFound()
-    return organization, settings
 
 
 def _intake_data(organization: Organization, payload: PublicComplaintIn) -> dict[str, Any]:
@@ -77,17 +66,13 @@ def _created(complaint: Complaint) -> dict[str, Any]:
                     response={200: PublicCreatedOut, 201: PublicCreatedOut, **PUBLIC_ERRORS})
 def send_complaint(request: HttpRequest, org_slug: str, payload: PublicComplaintIn,
                    idempotency_key: IdempotencyKeyHeader = None) -> Any:
-    """Send a complaint. Keep `tracking_url`: it is the complainant's only way to follow it."""
-    organization, settings = _intake_organization(org_slug)
-    data = _intake_data(organization, payload)
-    with transaction.atomic():
-        registered = services.register_complaint(organization=organization, data=data,
-                                                 idempotency_key=idempotency_key or "", scope="public",
-                                                 settings=settings)
-        if registered.created:
-            # Counted last, so the counters' rows stay locked only until the commit, and a refusal
-            # rolls the complaint back: a refused or invalid submission counts and stores nothing.
-            intake_limits.check_intake(ip=intake_limits.client_ip(request.META), email=payload.complainant_email)
+    """Send a complaint. Keep `tracking_url`: it is the complainant's only way to follow it. The
+    deadlines are null while the complaint is being registered (normally under a second); the
+    acknowledgement e-mail and the tracking page give them."""
+    organization = intake_organization(slug=org_slug)
+    registered = services.accept_complaint(
+        organization=organization, data=_intake_data(organization, payload), idempotency_key=idempotency_key or "",
+        scope="public", ip=intake_limits.client_ip(request.META), email=payload.complainant_email)
     return Status(201 if registered.created else 200, _created(registered.complaint))
 
 

@@ -146,28 +146,17 @@ def _form_page(request: HttpRequest, organization: Organization, form: Complaint
                                                      "how_to_url": _url("how_to", organization)})
 
 
-@transaction.atomic
-def _register(organization: Organization, form: ComplaintForm) -> services.Registered:
-    """Record the complaint and its files in one transaction (the files last, so nothing after them
-    can roll the rows back); a retry with the same form token returns the first complaint and
-    stores no files again."""
-    registered = services.register_complaint(
-        organization=organization, data=form.intake_data(), idempotency_key=str(form.cleaned_data["token"]),
-        scope="web")
-    if registered.created:
-        attachments.store_attachments(complaint=registered.complaint, uploads=form.cleaned_data["attachments"])
-    return registered
-
-
 def _submit(request: HttpRequest, organization: Organization, form: ComplaintForm) -> HttpResponse:
+    """Take the complaint and its files in one transaction (see `services.accept_complaint`); a
+    retry with the same form token returns the first complaint and stores no files again."""
     try:
-        intake_limits.check_intake(ip=intake_limits.client_ip(request.META),
-                                   email=form.cleaned_data["complainant_email"])
+        registered = services.accept_complaint(
+            organization=organization, data=form.intake_data(), idempotency_key=str(form.cleaned_data["token"]),
+            scope="web", ip=intake_limits.client_ip(request.META), email=form.cleaned_data["complainant_email"],
+            uploads=form.cleaned_data["attachments"])
     except RateLimited as exc:
         return render(request, TEMPLATES + "rate_limited.html", {"organization": organization, "message": exc.detail},
                       status=429)
-    try:
-        registered = _register(organization, form)
     except Conflict as exc:
         form.renew_token()
         form.add_error(None, _("This form was already sent with different details. Check your details and "

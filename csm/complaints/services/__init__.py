@@ -30,6 +30,7 @@ from csm.complaints.services.handling import (
 from csm.complaints.services.intake import (
     INTAKE_FIELDS,
     Registered,
+    accept_complaint,
     acknowledge_complaint,
     register_complaint,
     request_digest,
@@ -38,7 +39,7 @@ from csm.complaints.services.moves import refresh_deadlines
 from csm.complaints.services.public import add_information, rate_complaint, respond_to_decision
 
 __all__ = [
-    "ACTION_STATUSES", "ASSESSMENT_FIELDS", "INTAKE_FIELDS", "Registered", "acknowledge_complaint", "add_information",
+    "ACTION_STATUSES", "ASSESSMENT_FIELDS", "INTAKE_FIELDS", "Registered", "accept_complaint", "acknowledge_complaint", "add_information",
     "add_note", "approve_response", "assess_complaint", "assign_complaint", "change_status", "close_complaint",
     "communicate_decision", "mark_duplicate", "needs_approval", "propose_response", "rate_complaint",
     "refer_complaint", "refresh_deadlines", "register_complaint", "reopen_complaint", "request_digest",

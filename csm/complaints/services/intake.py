@@ -5,27 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from csm.accounts import roles
 from csm.accounts.context import Actor
-from csm.accounts.models import Organization
-from csm.complaints import deadlines, notifications
+from csm.accounts.models import Organization, User
+from csm.complaints import attachments, deadlines, intake_limits, notifications
 from csm.complaints.config_selectors import get_settings
 from csm.complaints.models import Complaint, ComplaintSettings, EventKind, IdempotencyKey
-from csm.complaints.services import moves
+from csm.complaints.services import intake_rows, moves
 from csm.complaints.tracking import new_tracking_secret, tracking_token
 from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput, PermissionDenied
-from csm.core.writes import validate
+from csm.core.queueing import enqueue_many
+from csm.core.writes import check_fields
 
 INTAKE_FIELDS = (
     "unit", "channel", "complainant_name", "complainant_email", "complainant_phone", "complainant_address",
@@ -41,6 +43,15 @@ class Registered:
     created: bool
 
 
+@dataclass(frozen=True)
+class _Key:
+    """The request's Idempotency-Key (blank: none), its scope and the payload's digest."""
+
+    key: str
+    scope: str
+    digest: str
+
+
 def request_digest(payload: dict[str, Any]) -> str:
     """A fingerprint of an intake payload; referenced objects count by id, not by name."""
     plain = {key: value.pk if isinstance(value, models.Model) else value for key, value in payload.items()}
@@ -53,7 +64,8 @@ def register_complaint(
     from_mailbox: bool = False, in_reply_to: str = "", settings: ComplaintSettings | None = None,
 ) -> Registered:
     """Record a complaint (ISO 10002 7.2) and acknowledge it at once when we can write to the
-    complainant (7.4). Without an actor it comes from the public form (if the organisation has it
+    complainant (7.4): its timeline, deadlines, acknowledgement mail and audit are written before
+    this returns. Without an actor it comes from the public form (if the organisation has it
     enabled). With an Idempotency-Key, a retry with the same payload returns the first complaint
     unchanged (`created` False), one with another payload is a Conflict; two racing requests with
     one key create one complaint. Mail read from the organisation's own complaints mailbox
@@ -61,17 +73,64 @@ def register_complaint(
     `in_reply_to`. `settings` are the organisation's, when the caller has read them already."""
     if not from_mailbox:
         settings = _check_intake(organization, actor, settings)
-    digest = request_digest(data) if idempotency_key else ""
-    if idempotency_key and (replayed := _replay(organization, scope, idempotency_key, digest)):
-        return replayed
-    try:
-        with transaction.atomic():
-            return _register(organization, settings, data, actor, received_at,
-                             _Key(idempotency_key, scope, digest), in_reply_to)
-    except IntegrityError:
-        if idempotency_key and (replayed := _replay(organization, scope, idempotency_key, digest)):
-            return replayed
-        raise
+    key = _Key(idempotency_key, scope, request_digest(data) if idempotency_key else "")
+    user = actor.user if actor else None
+
+    def write() -> Complaint:
+        complaint = _insert(organization, data, received_at, key)
+        _complete(complaint, settings or get_settings(organization_id=organization.pk), user, in_reply_to)
+        return complaint
+
+    return _registered_once(organization, key, write)
+
+
+def accept_complaint(
+    *, organization: Organization, data: dict[str, Any], idempotency_key: str, scope: str, ip: str, email: str,
+    uploads: Sequence[attachments.Upload] = (),
+) -> Registered:
+    """Take a complaint from the public form or API: the fast half of `register_complaint`.
+
+    In one transaction: the complaint's row (status "received", its reference and tracking secret),
+    the Idempotency-Key, a `complete_intake` task, one count against the rate limits of `ip` and
+    `email` (RateLimited rolls everything back, see intake_limits) and then the `uploads`. The task
+    writes the rest (timeline, acknowledgement, deadlines, mail, audit) in the worker, normally
+    within a second; until then the complaint is `intake_pending` and has no deadlines. The caller
+    has checked that the organisation takes public complaints (`intake_gate`). See decision 0010."""
+    key = _Key(idempotency_key, scope, request_digest(data) if idempotency_key else "")
+
+    def write() -> Complaint:
+        complaint = _insert(organization, data, None, key, pending=True, task=complete_intake,
+                            count=intake_limits.counting(ip=ip, email=email, now=clock.now()))
+        if uploads:
+            attachments.store_attachments(complaint=complaint, uploads=uploads)
+        return complaint
+
+    return _registered_once(organization, key, write)
+
+
+@task()
+def complete_intake(complaint_id: int) -> bool:
+    """The worker's half of `accept_complaint`; does nothing (False) for a complaint already
+    completed, so a task run twice, or re-enqueued by `requeue_pending_intake`, is harmless."""
+    with transaction.atomic():
+        complaint = (Complaint.objects.select_for_update().select_related("organization")
+                     .filter(pk=complaint_id, intake_pending=True).first())
+        if complaint is None:
+            return False
+        _complete(complaint, get_settings(organization_id=complaint.organization_id), None, "")
+        return True
+
+
+@task()
+def requeue_pending_intake(older_than_seconds: int = 300, limit: int = 500) -> int:
+    """The periodic safety net of `complete_intake`: enqueue it again for complaints still pending
+    after `older_than_seconds` (a task row lost to an operator's cleanup, a worker bug fixed since);
+    returns how many were enqueued."""
+    cutoff = clock.now() - dt.timedelta(seconds=older_than_seconds)
+    ids = list(Complaint.objects.filter(intake_pending=True, received_at__lt=cutoff)
+               .order_by("received_at", "id").values_list("id", flat=True)[:limit])
+    enqueue_many(complete_intake, [(complaint_id,) for complaint_id in ids])
+    return len(ids)
 
 
 @transaction.atomic
@@ -100,66 +159,78 @@ def _check_intake(organization: Organization, actor: Actor | None,
     return settings
 
 
-def _replay(organization: Organization, scope: str, key: str, digest: str) -> Registered | None:
+def _registered_once(organization: Organization, key: _Key, write: Callable[[], Complaint]) -> Registered:
+    """Run `write` in a transaction, or replay the first complaint of a reused Idempotency-Key.
+    The key's row is written with the complaint, so of two racing requests one commits and the
+    other meets the unique constraint, rolls back and replays; the common case costs no lookup."""
+    try:
+        with transaction.atomic():
+            complaint = write()
+    except IntegrityError:
+        if key.key and (replayed := _replay(organization, key)):
+            return replayed
+        raise
+    return Registered(complaint=complaint, tracking_token=tracking_token(complaint.tracking_secret), created=True)
+
+
+def _replay(organization: Organization, key: _Key) -> Registered | None:
     found = IdempotencyKey.objects.select_related("complaint").filter(
-        organization=organization, scope=scope, key=key).first()
+        organization=organization, scope=key.scope, key=key.key).first()
     if found is None:
         return None
-    if found.request_digest != digest:
+    if found.request_digest != key.digest:
         raise Conflict(_("This Idempotency-Key was already used for a different request."),
                        code="idempotency_conflict")
     return Registered(complaint=found.complaint, tracking_token=tracking_token(found.complaint.tracking_secret),
                       created=False)
 
 
-@dataclass(frozen=True)
-class _Key:
-    """The request's Idempotency-Key (blank: none), its scope and the payload's digest."""
-
-    key: str
-    scope: str
-    digest: str
-
-
-def _register(organization: Organization, settings: ComplaintSettings | None, data: dict[str, Any],
-              actor: Actor | None, received_at: dt.datetime | None, key: _Key, in_reply_to: str = "",
-              ) -> Registered:
+def _insert(organization: Organization, data: dict[str, Any], received_at: dt.datetime | None, key: _Key, *,
+            pending: bool = False, task: Any = None, count: intake_limits.Count | None = None) -> Complaint:
+    """Validate and write the complaint's row with its reference, its Idempotency-Key, `task` (run
+    with its id) and the rate-limit `count` (see intake_rows)."""
     moves.reject_unknown(data, INTAKE_FIELDS)
     moves.check_same_organization(organization.pk, data)
-    complaint = _create(organization, data, received_at)
-    settings = settings or get_settings(organization_id=organization.pk)
-    user = actor.user if actor else None
+    now = clock.now()
+    if received_at is not None and received_at > now:
+        raise InvalidInput("received_at", _("A complaint cannot be received in the future."))
+    check_fields(Complaint, data, fields=INTAKE_FIELDS)
+    received_at = received_at or now
+    row = {**{_attname(name): value.pk if isinstance(value, models.Model) else value for name, value in data.items()},
+           "organization_id": organization.pk, "tracking_secret": new_tracking_secret(), "received_at": received_at,
+           "intake_pending": pending}
+    prefix = f"C-{received_at.astimezone(ZoneInfo(organization.timezone)).year}-"
+    key_row = ({"organization_id": organization.pk, "scope": key.scope, "key": key.key, "request_digest": key.digest}
+               if key.key else None)
+    pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, key=key_row, task=task,
+                                                    count=count))
+    complaint = Complaint(pk=pk, reference=intake_rows.reference(prefix, pk), created_at=now, updated_at=now, **row)
+    complaint._state.adding = False
+    complaint.organization = organization
+    return complaint
+
+
+def _attname(name: str) -> str:
+    field = Complaint._meta.get_field(name)
+    return field.attname if isinstance(field, models.Field) else name
+
+
+def _complete(complaint: Complaint, settings: ComplaintSettings, user: User | None, in_reply_to: str) -> None:
+    """Everything of a registration after the row: the "received" entry, the acknowledgement (when
+    we can write to the complainant), the deadlines, the acknowledgement mail and the audit."""
     moves.event(complaint, EventKind.RECEIVED, actor=user, label="" if user else "complainant", visible=True,
                 body=complaint.description, data={"channel": complaint.channel})
-    if key.key:
-        IdempotencyKey.objects.create(organization=organization, scope=key.scope, key=key.key,
-                                      request_digest=key.digest, complaint=complaint)
-    if complaint.complainant_email:
+    if complaint.complainant_email and complaint.status == Status.RECEIVED:
         moves.move(complaint, Status.ACKNOWLEDGED, actor=None, label="system",
                    pausing=frozenset(settings.pause_statuses))
+    complaint.intake_pending = False
     _save_with_deadlines(complaint, settings)
     acknowledgement = notifications.prepare_notification(
         complaint=complaint, template="acknowledgement", context=moves.links(complaint), in_reply_to=in_reply_to)
     if acknowledgement is not None:
         notifications.queue_prepared([acknowledgement])
-    record_event(organization_id=organization.pk, actor=user or "complainant", action="created", obj=complaint,
-                 changes={"channel": [None, complaint.channel]})
-    return Registered(complaint=complaint, tracking_token=tracking_token(complaint.tracking_secret), created=True)
-
-
-def _create(organization: Organization, data: dict[str, Any], received_at: dt.datetime | None) -> Complaint:
-    """Validate and insert the row; its reference ("C-<local year of receipt>-<id>") needs the id, so
-    it is written with the first save of the deadlines."""
-    now = clock.now()
-    if received_at is not None and received_at > now:
-        raise InvalidInput("received_at", _("A complaint cannot be received in the future."))
-    complaint = Complaint(organization=organization, reference=f"tmp-{secrets.token_hex(8)}",
-                          tracking_secret=new_tracking_secret(), received_at=received_at or now, **data)
-    validate(complaint, exclude=["reference", "organization"])  # the organisation is loaded: it exists
-    complaint.save()
-    year = complaint.received_at.astimezone(ZoneInfo(organization.timezone)).year
-    complaint.reference = f"C-{year}-{complaint.pk:06d}"
-    return complaint
+    record_event(organization_id=complaint.organization_id, actor=user or "complainant", action="created",
+                 obj=complaint, changes={"channel": [None, complaint.channel]})
 
 
 def _save_with_deadlines(complaint: Complaint, settings: ComplaintSettings) -> None:

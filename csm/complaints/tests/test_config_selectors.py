@@ -109,3 +109,22 @@ def test_a_member_without_complaints_view_reads_nothing(acme, alice, monkeypatch
     monkeypatch.setattr(type(alice.actor), "can", lambda self, permission: False)
     with pytest.raises(PermissionDenied):
         selectors.list_sla_policies(actor=alice.actor)
+
+
+# The public intake's gate ---------------------------------------------------------------------------
+
+def test_the_intake_gate_finds_an_organisation_without_a_settings_row(acme):
+    assert not ComplaintSettings.objects.exists()
+    found = selectors.intake_organization(slug="acme")
+    assert (found.pk, found.slug, found.timezone, found.default_language) == (acme.pk, "acme", "Europe/Warsaw", "pl")
+    assert found.country == "PL"  # a field the gate did not read loads on access, it is not a blank default
+
+
+def test_the_intake_gate_is_closed_when_the_public_form_is_off_or_the_slug_unknown(acme, globex):
+    ComplaintSettings.objects.create(organization=acme, public_intake_enabled=False)
+    ComplaintSettings.objects.create(organization=globex, public_intake_enabled=True)
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="acme")
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="nobody")
+    assert selectors.intake_organization(slug="globex").pk == globex.pk

@@ -7,12 +7,14 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from config.tests.endpoints import NOT_FOUND, database_state
 from csm.catalogue.tests.factories import ServiceFactory, TouchPointFactory
 from csm.complaints import services
 from csm.complaints.config_selectors import get_settings
-from csm.complaints.models import Complaint, IdempotencyKey, SlaPolicy
+from csm.complaints.models import Complaint, IdempotencyKey, Notification, SlaPolicy
+from csm.complaints.services.intake import complete_intake
 from csm.complaints.tracking import tracking_token
 from csm.core import clock
 from csm.core.tests.factories import office_calendar
@@ -66,13 +68,18 @@ def test_anyone_can_send_a_complaint_without_authentication(acme, policy, settin
     assert response.status_code == 201, response.content
     complaint = Complaint.objects.get()
     token = tracking_token(complaint.tracking_secret)
+    # The request writes the row; the worker (run at once by the test settings) does the rest.
     assert response.json() == {
         "reference": complaint.reference,
         "tracking_url": f"https://csm.example/c/acme/track/{complaint.reference}/{token}/",
-        "status": "acknowledged", "status_label": "We are looking into your complaint",
-        "acknowledge_due_at": "2026-03-04T12:30:00Z", "respond_due_at": "2026-03-09T16:00:00Z",
-        "resolve_due_at": "2026-03-17T23:00:00Z",
+        "status": "received", "status_label": "We have received your complaint",
+        "acknowledge_due_at": None, "respond_due_at": None, "resolve_due_at": None,
     }
+    tracked = read(complaint).json()
+    assert (tracked["status"], tracked["status_label"]) == ("acknowledged", "We are looking into your complaint")
+    assert (tracked["acknowledge_due_at"], tracked["respond_due_at"], tracked["resolve_due_at"]) == (
+        "2026-03-04T12:30:00Z", "2026-03-09T16:00:00Z", "2026-03-17T23:00:00Z")
+    assert complaint.intake_pending is False
     assert (complaint.channel, complaint.service, complaint.touch_point, complaint.language, complaint.consent_given) == (
         "web", service, point, "pl", True)
 
@@ -87,7 +94,9 @@ def test_an_idempotent_retry_returns_the_first_complaint_and_another_body_confli
     first = post(SEND, body(), **{"Idempotency-Key": "k-1"})
     replay = post(SEND, body(), **{"Idempotency-Key": "k-1"})
     assert (first.status_code, replay.status_code) == (201, 200)
-    assert replay.json() == first.json()
+    assert (replay.json()["reference"], replay.json()["tracking_url"]) == (
+        first.json()["reference"], first.json()["tracking_url"])
+    assert replay.json()["status"] == "acknowledged"  # where the complaint is now
     conflict = post(SEND, body(description="Another story."), **{"Idempotency-Key": "k-1"})
     assert (conflict.status_code, conflict.json()["code"]) == (409, "idempotency_conflict")
     assert Complaint.objects.count() == 1
@@ -225,11 +234,32 @@ def test_the_public_operations_need_no_authentication_in_the_schema(acme):
         assert operation["tags"] == ["public"]
 
 
-def test_sending_takes_a_fixed_number_of_queries(acme, policy):
-    """Rate limits, idempotency, the complaint with its timeline and deadlines, the acknowledgement
-    (with its immediate sending under test settings) and the audit event; pinned so it cannot creep."""
+def test_sending_takes_a_fixed_number_of_queries_and_leaves_the_rest_to_the_worker(acme, policy, settings):
+    """The request: the organisation, then in one transaction the complaint and its reference, the
+    Idempotency-Key, the worker's task and the rate limits (one statement on PostgreSQL, five on
+    SQLite). The worker: the timeline, deadlines, acknowledgement with its sending task, and the
+    audit. Both pinned so they cannot creep."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     post(SEND, body(complainant_email="first@example.com"), **{"Idempotency-Key": "first"})
     with CaptureQueriesContext(connection) as queries:
         response = post(SEND, body(), **{"Idempotency-Key": "second"})
     assert response.status_code == 201, response.content
-    assert len(queries.captured_queries) == 27, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    statements = 1 if connection.vendor == "postgresql" else 5
+    assert len(queries.captured_queries) == 3 + statements, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    complaint = Complaint.objects.get(reference=response.json()["reference"])
+    assert (complaint.intake_pending, complaint.status, complaint.next_due_at) == (True, "received", None)
+    task = DBTaskResult.objects.get(task_path="csm.complaints.services.intake.complete_intake",
+                                    args_kwargs__args=[complaint.pk])
+    assert (task.status, task.args_kwargs, task.queue_name) == ("READY", {"args": [complaint.pk], "kwargs": {}},
+                                                                "default")
+    assert complaint.reference == f"C-2026-{complaint.pk:06d}"
+    with CaptureQueriesContext(connection) as queries:
+        assert complete_intake.call(complaint.pk) is True
+    assert len(queries.captured_queries) == 16, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    complaint.refresh_from_db()
+    assert (complaint.intake_pending, complaint.status) == (False, "acknowledged")
+    assert complaint.next_due_at is not None
+    assert Notification.objects.filter(complaint=complaint, template="acknowledgement").count() == 1
+    assert complete_intake.call(complaint.pk) is False  # a second run changes nothing
+    assert Notification.objects.filter(complaint=complaint, template="acknowledgement").count() == 1
+    assert task.status == "READY"

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 
 from csm.catalogue.models import Channel
@@ -473,3 +474,16 @@ def test_internal_steps_with_the_same_customer_label_show_once(setup, service, a
     services.assess_complaint(actor=alice.actor, complaint=complaint)  # acknowledged -> assessed
     html = client.get(tracking_of(complaint)).content.decode()
     assert html.count("<strong>We are looking into your complaint</strong>") == 1
+
+
+def test_until_the_worker_has_run_the_confirmation_says_the_dates_are_coming(setup, service, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    client = Client()
+    confirmation = client.get(send(client, form_data(client, service))["Location"])
+    assert 'id="dates-pending"' in confirmation.content.decode()
+    assert "Expected answer by" not in confirmation.content.decode()
+    call_command("worker", batch=True, no_sweeps=True, verbosity=0)
+    again = client.get(tracking_of(Complaint.objects.get()))
+    assert 'id="dates-pending"' not in again.content.decode()
+    assert "Expected answer by" in again.content.decode()

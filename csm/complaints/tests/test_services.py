@@ -263,18 +263,14 @@ def test_a_payload_is_fingerprinted_by_the_ids_of_the_objects_it_names(acme):
 def test_two_racing_requests_with_one_key_create_one_complaint(acme, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers, so the two requests cannot overlap there.")
-    both_checked = threading.Barrier(2, timeout=10)
-    local = threading.local()
-    original = intake_module._replay
+    both_inserting = threading.Barrier(2, timeout=10)
+    original = intake_module._insert
 
-    def replay_after_both_checked(*args, **kwargs):
-        found = original(*args, **kwargs)
-        if not getattr(local, "checked", False):  # the first look, before inserting
-            local.checked = True
-            both_checked.wait()
-        return found
+    def insert_together(*args, **kwargs):  # both inside their transactions, neither committed
+        both_inserting.wait()
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(intake_module, "_replay", replay_after_both_checked)
+    monkeypatch.setattr(intake_module, "_insert", insert_together)
     results = []
 
     def register():

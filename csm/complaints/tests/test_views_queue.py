@@ -27,7 +27,7 @@ THURSDAY_9 = dt.datetime(2026, 2, 26, 8, 0, tzinfo=dt.UTC)  # 09:00 in Warsaw, t
 
 
 def references(response) -> list[str]:
-    return re.findall(r'<a href="/o/acme/complaints/\d+/">(C-\d{4}-\d{6})</a>', response.content.decode())
+    return re.findall(r'<a href="/o/acme/complaints/\d+/">(C-\d{4}-\d{6,})</a>', response.content.decode())
 
 
 def row_of(response, reference: str) -> str:

@@ -1,0 +1,143 @@
+"""The public intake's two halves: the rows the request writes (services/intake_rows.py: one
+statement on PostgreSQL, a few on SQLite) and the worker that completes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.utils import IntegrityError
+
+from csm.catalogue.models import Channel
+from csm.complaints import intake_limits
+from csm.complaints.models import Complaint, ComplaintEvent, IdempotencyKey, Notification, SlaPolicy
+from csm.complaints.services import intake, intake_rows
+from csm.core import clock
+from csm.core.audit import AuditEvent
+from csm.core.errors import RateLimited
+from csm.core.tests.factories import office_calendar
+
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+BIG_ID = 1_234_567
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with clock.frozen(NOW):
+        yield
+
+
+def data(**overrides):
+    return {"channel": Channel.WEB, "complainant_name": "Jan Kowalski", "complainant_email": "jan@example.com",
+            "description": "The room was not cleaned.", "consent_given": True, **overrides}
+
+
+def accept(organization, key="k-1", **overrides):
+    return intake.accept_complaint(organization=organization, data=data(**overrides), idempotency_key=key,
+                                   scope="public", ip="10.0.0.1", email="jan@example.com")
+
+
+@pytest.mark.parametrize(("pk", "expected"), [(1, "C-2026-000001"), (999_999, "C-2026-999999"),
+                                              (1_234_567, "C-2026-1234567")])
+def test_the_reference_pads_the_id_to_six_digits_and_never_cuts_it(pk, expected):
+    assert intake_rows.reference("C-2026-", pk) == expected
+
+
+@pytest.fixture
+def _sequence_restored():
+    """A sequence is outside transactions: put PostgreSQL's back for the tests that follow (this
+    runs before the test's rollback, so the test's own row is left out of the maximum)."""
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence('complaints_complaint', 'id'), "
+                           "(SELECT COALESCE(MAX(id), 0) + 1 FROM complaints_complaint WHERE id < %s), false)", [BIG_ID])
+
+
+def test_a_reference_past_six_digits_is_written_whole(acme, settings, _sequence_restored):
+    """The same rule in the database's statement as in Python (lpad would cut a longer id)."""
+    settings.TASKS = DATABASE_TASKS
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('complaints_complaint', 'id'), %s)", [BIG_ID - 1])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'complaints_complaint'")
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('complaints_complaint', %s)", [BIG_ID - 1])
+    registered = accept(acme)
+    assert registered.complaint.pk == 1_234_567
+    assert Complaint.objects.get().reference == registered.complaint.reference == "C-2026-1234567"
+
+
+def test_the_request_writes_the_row_key_task_and_counts_and_the_worker_the_rest(acme, settings, monkeypatch):
+    # The worker closes "old" connections between tasks, which inside the test's transaction would
+    # be the test's own connection.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    SlaPolicy.objects.create(organization=acme, name="Standard", calendar=office_calendar(acme),
+                             acknowledge_target="16h", respond_target="5wd", resolve_target="15d")
+    registered = accept(acme)
+    complaint = Complaint.objects.get()
+    assert (registered.created, registered.complaint.pk, registered.complaint.reference) == (
+        True, complaint.pk, complaint.reference)
+    assert (complaint.intake_pending, complaint.status, complaint.received_at, complaint.acknowledge_due_at) == (
+        True, "received", NOW, None)
+    assert (complaint.complainant_name, complaint.description, complaint.channel) == (
+        "Jan Kowalski", "The room was not cleaned.", "web")
+    assert list(IdempotencyKey.objects.values_list("key", "complaint_id")) == [("k-1", complaint.pk)]
+    assert ComplaintEvent.objects.count() == Notification.objects.count() == 0
+    call_command("worker", batch=True, no_sweeps=True, verbosity=0)  # the complaint, then its mail
+    complaint.refresh_from_db()
+    assert (complaint.intake_pending, complaint.status) == (False, "acknowledged")
+    assert complaint.acknowledge_due_at is not None
+    assert list(ComplaintEvent.objects.filter(complaint=complaint).values_list("kind", flat=True)) == [
+        "received", "status_changed"]
+    assert AuditEvent.objects.filter(object_id=str(complaint.pk), action="created").count() == 1
+    assert [m.to for m in mail.outbox] == [["jan@example.com"]]
+    assert complaint.reference in mail.outbox[0].subject
+
+
+def test_a_refused_count_writes_nothing_not_even_the_count(acme, settings):
+    settings.TASKS = DATABASE_TASKS
+    settings.CSM_INTAKE_PER_EMAIL_PER_DAY = 1
+    accept(acme, key="k-1")
+    before = (Complaint.objects.count(), IdempotencyKey.objects.count(), intake_limits.IntakeCounter.objects.count(),
+              list(intake_limits.IntakeCounter.objects.values_list("key", "count")))
+    with pytest.raises(RateLimited):
+        accept(acme, key="k-2")
+    after = (Complaint.objects.count(), IdempotencyKey.objects.count(), intake_limits.IntakeCounter.objects.count(),
+             list(intake_limits.IntakeCounter.objects.values_list("key", "count")))
+    assert after == before
+    from django_tasks_db.models import DBTaskResult
+    assert DBTaskResult.objects.filter(task_path__endswith="complete_intake").count() == 1
+
+
+def test_a_reused_key_fails_the_whole_statement(acme, settings):
+    settings.TASKS = DATABASE_TASKS
+    accept(acme, key="k-1")
+    new = intake_rows.NewComplaint(
+        row={"organization_id": acme.pk, "tracking_secret": "s", "received_at": NOW, **data()},
+        reference_prefix="C-2026-", task=intake.complete_intake,
+        key={"organization_id": acme.pk, "scope": "public", "key": "k-1", "request_digest": "other"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        intake_rows.write(new)
+    assert Complaint.objects.count() == 1
+
+
+def test_the_safety_net_requeues_only_complaints_pending_too_long(acme, settings):
+    settings.TASKS = DATABASE_TASKS
+    old = accept(acme, key="old").complaint
+    with clock.frozen(NOW + dt.timedelta(minutes=4)):
+        accept(acme, key="new", complainant_email="ewa@example.com")
+    with clock.frozen(NOW + dt.timedelta(minutes=6)):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        assert intake.requeue_pending_intake.call() == 1
+    old.refresh_from_db()
+    assert old.intake_pending is False
+    assert Complaint.objects.filter(intake_pending=True).count() == 1
