@@ -12,6 +12,7 @@ decision 0010 for why the public intake writes SQL of its own.
 from __future__ import annotations
 
 import functools
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,7 @@ def write(new: NewComplaint) -> int:
 
 
 def _statements(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
-    (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{clock.now().timestamp()}-{id(new)}"}])
+    (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{secrets.token_hex(8)}"}])
     Complaint.objects.filter(pk=pk).update(reference=reference(new.reference_prefix, pk))
     if new.key is not None:
         insert_rows(IdempotencyKey, [{**new.key, "complaint_id": pk}])
