@@ -88,6 +88,13 @@ def counting(*, ip: str, email: str, now: dt.datetime) -> Count | None:
     return Count(sql, params, keys)
 
 
+def increment(count: Count) -> dict[str, int]:
+    """Run the counting statement on its own; the new counts by key."""
+    with connection.cursor() as cursor:
+        cursor.execute(count.sql, count.params)
+        return dict(cursor.fetchall())
+
+
 def refuse_if_over(count: Count, counts: dict[str, int]) -> None:
     """RateLimited if a new count (by key) is over its limit; the caller's transaction must roll
     the counting back, so that only accepted submissions count."""
@@ -110,9 +117,7 @@ def count_intake(*, ip: str, email: str) -> None:
     count = counting(ip=ip, email=email, now=clock.now())
     if count is None:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(count.sql, count.params)
-        refuse_if_over(count, dict(cursor.fetchall()))
+    refuse_if_over(count, increment(count))
 
 
 def client_ip(meta: dict[str, object]) -> str:

@@ -19,20 +19,27 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from csm.core.writes import insert_rows
 
 
+def on_database(task: Any) -> bool:
+    """Whether `task` is queued as a row of the database backend (rows a caller may write)."""
+    return isinstance(task.get_backend(), DatabaseBackend)
+
+
+def task_row(task: Any, args: tuple[Any, ...]) -> dict[str, Any]:
+    """The DBTaskResult columns of one run of `task(*args)`, as `DatabaseBackend.enqueue` fills
+    them; for the database backend only (`on_database`)."""
+    backend = task.get_backend()
+    backend.validate_task(task)
+    return {"id": backend._get_id(), "args_kwargs": normalize_json({"args": args, "kwargs": {}}),
+            "priority": task.priority, "task_path": task.module_path, "queue_name": task.queue_name,
+            "run_after": task.run_after or get_date_max(), "backend_name": backend.alias}
+
+
 def enqueue_many(task: Any, calls: Sequence[tuple[Any, ...]]) -> None:
     """Enqueue `task(*args)` for each args tuple in `calls`."""
     if not calls:
         return
-    backend = task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
+    if not on_database(task):
         for args in calls:
             task.enqueue(*args)
         return
-    backend.validate_task(task)
-    run_after = task.run_after or get_date_max()
-    insert_rows(DBTaskResult, [
-        {"id": backend._get_id(), "args_kwargs": normalize_json({"args": args, "kwargs": {}}),
-         "priority": task.priority, "task_path": task.module_path, "queue_name": task.queue_name,
-         "run_after": run_after, "backend_name": backend.alias}
-        for args in calls
-    ])
+    insert_rows(DBTaskResult, [task_row(task, args) for args in calls])

@@ -17,13 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.models import DBTaskResult
 
 from csm.complaints import intake_limits
 from csm.complaints.models import Complaint, IdempotencyKey
-from csm.core import clock
-from csm.core.queueing import enqueue_many
+from csm.core import clock, queueing
 from csm.core.writes import insert_rows, insert_values
 
 
@@ -47,7 +45,7 @@ def reference(prefix: str, pk: int) -> str:
 def write(new: NewComplaint) -> int:
     """Write the rows and return the complaint's id. A reused Idempotency-Key raises IntegrityError
     and a count over its limit RateLimited: the caller's transaction must roll back either."""
-    on_database = new.task is not None and isinstance(new.task.get_backend(), DatabaseBackend)
+    on_database = new.task is not None and queueing.on_database(new.task)
     if connection.vendor == "postgresql":
         pk, counts = _one_statement(new, task=new.task if on_database else None)
     else:
@@ -65,13 +63,8 @@ def _statements(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
     if new.key is not None:
         insert_rows(IdempotencyKey, [{**new.key, "complaint_id": pk}])
     if task is not None:
-        enqueue_many(task, [(pk,)])
-    counts: dict[str, int] = {}
-    if new.count is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(new.count.sql, new.count.params)
-            counts = dict(cursor.fetchall())
-    return pk, counts
+        queueing.enqueue_many(task, [(pk,)])
+    return pk, intake_limits.increment(new.count) if new.count is not None else {}
 
 
 def _one_statement(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
@@ -93,11 +86,8 @@ def _one_statement(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]
                      f"{quote('complaint_id')}) SELECT {_placeholders(key)}, c.id FROM c)")
         params += [v for _f, v in key]
     if task is not None:
-        backend = task.get_backend()
-        backend.validate_task(task)
-        row = {"id": backend._get_id(), "priority": task.priority, "task_path": task.module_path,
-               "queue_name": task.queue_name, "run_after": task.run_after or get_date_max(),
-               "backend_name": backend.alias}
+        # The args are the complaint's id, known only inside the statement: built there instead.
+        row = queueing.task_row(task, ())
         result = [(f, v) for f, v in insert_values(DBTaskResult, row, now) if f.attname != "args_kwargs"]
         parts.append(f"t AS (INSERT INTO {quote(DBTaskResult._meta.db_table)} ({_columns(result)}, "  # noqa: S608
                      f"{quote('args_kwargs')}) SELECT {_placeholders(result)}, "
