@@ -32,13 +32,14 @@ api = NinjaAPI(
     renderer=FastJSONRenderer(),
 )
 install_error_handlers(api)
+# First: Django tries the URL patterns in order, and the public intake is the busiest endpoint.
+api.add_router("", complaints_public_router)
 api.add_router("", accounts_router)
 api.add_router("", catalogue_router)
 api.add_router("", core_router)
 # Before the complaints router: its /complaints/{complaint_id} would otherwise take /complaints/analytics.
 api.add_router("", analytics_router)
 api.add_router("", complaints_router)
-api.add_router("", complaints_public_router)
 api.add_router("", complaint_config_router)
 api.add_router("", privacy_router)
 

@@ -12,3 +12,14 @@ class ComplaintsConfig(AppConfig):
         from csm.core.periodic import register_sweeps
 
         register_sweeps(*COMPLAINT_SWEEPS, *INTAKE_SWEEPS)
+
+        # The public intake's gate remembers organisations for a few seconds; a save forgets.
+        from django.db.models.signals import post_delete, post_save
+
+        from csm.accounts.models import Organization
+        from csm.complaints.config_selectors import forget_intake_gates
+        from csm.complaints.models import ComplaintSettings
+
+        for model in (Organization, ComplaintSettings):
+            post_save.connect(forget_intake_gates, sender=model, dispatch_uid=f"intake-gate-save-{model.__name__}")
+            post_delete.connect(forget_intake_gates, sender=model, dispatch_uid=f"intake-gate-delete-{model.__name__}")

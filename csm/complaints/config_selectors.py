@@ -9,6 +9,7 @@ them on behalf of the organisation, not of a user.
 
 from __future__ import annotations
 
+import time
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -91,12 +92,35 @@ def get_settings(*, organization_id: int) -> ComplaintSettings:
 
 
 _GATE_FIELDS = ("id", "slug", "name", "timezone", "default_language")
+GATE_SECONDS = 10.0  # how long a web process trusts what it read (see intake_organization)
+_GATE_MAX = 1000  # slugs remembered at most, so that made-up slugs cannot fill the memory
+_gates: dict[str, tuple[float, Organization | None]] = {}
 
 
 def intake_organization(*, slug: str) -> Organization:
     """The organisation `slug` names if it takes complaints through its public form and API (no
     settings row yet means the defaults, which do), with only the fields the intake reads loaded;
-    NotFound otherwise. One plain query: the public intake's first step (decision 0010)."""
+    NotFound otherwise. The public intake's first step (decision 0010): one plain query, whose
+    answer (either way) this process keeps for GATE_SECONDS, and forgets at once when it saves an
+    organisation or complaint settings itself (`forget_intake_gates`); so switching the public form
+    off takes effect everywhere within GATE_SECONDS."""
+    now = time.monotonic()
+    found = _gates.get(slug)
+    if found is None or found[0] <= now:
+        if len(_gates) >= _GATE_MAX:
+            _gates.clear()
+        found = _gates[slug] = (now + GATE_SECONDS, _read_gate(slug))
+    if found[1] is None:
+        raise NotFound()
+    return found[1]
+
+
+def forget_intake_gates(**_kwargs: Any) -> None:
+    """Drop what `intake_organization` remembers (a signal receiver: see apps.py)."""
+    _gates.clear()
+
+
+def _read_gate(slug: str) -> Organization | None:
     quote = connection.ops.quote_name
     org, settings = Organization._meta, ComplaintSettings._meta
     fields = [field for field in org.concrete_fields if field.attname in _GATE_FIELDS]  # from_db's order
@@ -108,9 +132,7 @@ def intake_organization(*, slug: str) -> Organization:
             f"WHERE o.{_column(org, 'slug')} = %s "
             f"AND (s.id IS NULL OR s.{_column(settings, 'public_intake_enabled')})", [slug])
         row = cursor.fetchone()
-    if row is None:
-        raise NotFound()
-    return Organization.from_db(connection.alias, [field.attname for field in fields], list(row))
+    return None if row is None else Organization.from_db(connection.alias, [f.attname for f in fields], list(row))
 
 
 def _column(meta: Any, name: str) -> str:

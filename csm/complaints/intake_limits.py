@@ -99,9 +99,20 @@ def refuse_if_over(count: Count, counts: dict[str, int]) -> None:
     """RateLimited if a new count (by key) is over its limit; the caller's transaction must roll
     the counting back, so that only accepted submissions count."""
     if any(counts[key] > window.limit for key, window in count.keys.items()):
-        raise RateLimited(gettext(
-            "We have received too many complaints from you in a short time. Please try again later, "
-            "or contact us by phone or letter."))
+        raise refusal()
+
+
+def refusal() -> RateLimited:
+    return RateLimited(gettext(
+        "We have received too many complaints from you in a short time. Please try again later, "
+        "or contact us by phone or letter."))
+
+
+# PostgreSQL: a statement that counts can refuse by itself, which undoes the whole statement, so
+# it needs no transaction around it: `CASE WHEN <count over its limit> THEN csm_refuse_intake()`.
+# The function is created by migration complaints 0009; its error has this SQLSTATE.
+REFUSED_SQLSTATE = "CS429"
+REFUSE_FUNCTION = "csm_refuse_intake"
 
 
 def check_intake(*, ip: str, email: str) -> None:

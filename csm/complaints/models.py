@@ -227,6 +227,9 @@ def queue_key() -> Coalesce:
 
 
 class Complaint(OrgScopedModel):
+    # complaint_org_id (organization, id) serves the tenant key's lookups: no index of its own.
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False)
     reference = models.CharField(_("reference"), max_length=32)
     tracking_secret = models.CharField(max_length=64, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"),
@@ -315,11 +318,21 @@ class Complaint(OrgScopedModel):
     # Taken by the public form or API, waiting for the worker to write its timeline, acknowledgement,
     # deadlines and mail (services/intake.py, decision 0010).
     intake_pending = models.BooleanField(default=False, editable=False)
+    # The client's Idempotency-Key of the create that made it (blank: none), in its scope ("api",
+    # "public", "web-staff", ...), and a digest of that request: a retry with the key gets this
+    # complaint back, another request with it a conflict (services/intake.py).
+    idempotency_scope = models.CharField(max_length=40, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=200, blank=True, editable=False)
+    request_digest = models.CharField(max_length=64, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["organization", "reference"], name="complaint_reference")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "reference"], name="complaint_reference"),
+            models.UniqueConstraint(fields=["organization", "idempotency_scope", "idempotency_key"],
+                                    condition=~models.Q(idempotency_key=""), name="complaint_idempotency_key"),
+        ]
         indexes = [
             # The handler's queue (selectors.queue): open complaints in queue order, and one status in
             # queue order, so a keyset page is an index range at any depth.
@@ -435,21 +448,6 @@ class ComplaintAttachment(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.filename
-
-
-class IdempotencyKey(OrgScopedModel):
-    """A client's Idempotency-Key for a create: a retry returns the first result."""
-
-    scope = models.CharField(max_length=40)
-    key = models.CharField(max_length=200)
-    request_digest = models.CharField(max_length=64)
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["organization", "scope", "key"], name="idempotency_key")]
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class NotificationStatus(models.TextChoices):

@@ -10,7 +10,10 @@ paths where the ORM's per-save work costs more than the database (see decision 0
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import functools
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -215,15 +218,58 @@ def insert_values(model: type[models.Model], row: Mapping[str, Any], now: Any,
                   ) -> list[tuple[models.Field[Any, Any], Any]]:
     """The (field, database value) pairs an INSERT of `row` writes, in column order: as
     `insert_rows` fills them, for a caller that builds its own statement."""
-    fields, auto_pk = _insert_fields(model)
+    fields, auto_pk = insert_fields(model)
     known = {field.attname for field in fields}
     if unknown := set(row) - known - ({model._meta.pk.attname} if auto_pk else set()):
         raise ValueError(f"{model._meta.label} has no column {sorted(unknown)}.")
     return [(field, field.get_db_prep_save(_insert_value(field, row, now), connection)) for field in fields]
 
 
+def json_record(model: type[models.Model], row: Mapping[str, Any], now: Any) -> dict[str, Any]:
+    """The row an INSERT of `row` writes (as `insert_rows` fills it) as a JSON object keyed by
+    column, for `jsonb_populate_record(NULL::<table>, %s::jsonb)` on PostgreSQL: a whole row in one
+    parameter, so a statement that writes several rows stays short and its parameters few (psycopg
+    caches the parsing of such a statement, not of one with fifty parameters or more)."""
+    fields, constant = _json_fields(model)
+    unknown = set(row) - {field.attname for field in fields}
+    if unknown - ({model._meta.pk.attname} if insert_fields(model)[1] else set()):
+        raise ValueError(f"{model._meta.label} has no column {sorted(unknown)}.")
+    record = dict(constant)
+    for field in fields:
+        if field.attname in row or field.column not in constant:
+            record[str(field.column)] = _json_value(field, _insert_value(field, row, now))
+    return record
+
+
 @functools.cache
-def _insert_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], ...], bool]:
+def _json_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], ...], dict[str, Any]]:
+    """The insert's fields and, computed once, the JSON values of those whose default is a constant
+    (not a callable, not auto_now)."""
+    fields, _auto_pk = insert_fields(model)
+    constant = {str(field.column): _json_value(field, field.get_default()) for field in fields
+                if not callable(field.default) and not getattr(field, "auto_now", False)
+                and not getattr(field, "auto_now_add", False)}
+    return fields, constant
+
+
+def _json_value(field: models.Field[Any, Any], value: Any) -> Any:
+    """`value` as PostgreSQL reads it from JSON into the field's column type."""
+    if value is None or isinstance(field, models.JSONField):
+        return value  # a JSON column takes the value itself, nested
+    if type(value) is str and isinstance(field, models.CharField | models.TextField):
+        return value  # what get_db_prep_save would return, at a fraction of the cost
+    value = field.get_db_prep_save(value, connection)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"{field} has no JSON form for {type(value).__name__}.")
+
+
+@functools.cache
+def insert_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], ...], bool]:
     """The columns an INSERT writes (all concrete fields but an auto-incremented key), and whether
     the key is auto-incremented."""
     pk = model._meta.pk

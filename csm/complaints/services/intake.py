@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -19,7 +20,7 @@ from csm.accounts.context import Actor
 from csm.accounts.models import Organization, User
 from csm.complaints import attachments, deadlines, intake_limits, notifications
 from csm.complaints.config_selectors import get_settings
-from csm.complaints.models import Complaint, ComplaintSettings, EventKind, IdempotencyKey
+from csm.complaints.models import Complaint, ComplaintSettings, EventKind
 from csm.complaints.services import intake_rows, moves
 from csm.complaints.tracking import new_tracking_secret, tracking_token
 from csm.complaints.workflow import Status
@@ -105,7 +106,7 @@ def accept_complaint(
             attachments.store_attachments(complaint=complaint, uploads=uploads)
         return complaint
 
-    return _registered_once(organization, key, write)
+    return _registered_once(organization, key, write, one_statement=intake_rows.one_statement(uploads=bool(uploads)))
 
 
 @task()
@@ -159,12 +160,16 @@ def _check_intake(organization: Organization, actor: Actor | None,
     return settings
 
 
-def _registered_once(organization: Organization, key: _Key, write: Callable[[], Complaint]) -> Registered:
-    """Run `write` in a transaction, or replay the first complaint of a reused Idempotency-Key.
-    The key's row is written with the complaint, so of two racing requests one commits and the
-    other meets the unique constraint, rolls back and replays; the common case costs no lookup."""
+def _registered_once(organization: Organization, key: _Key, write: Callable[[], Complaint], *,
+                     one_statement: bool = False) -> Registered:
+    """Run `write` in a transaction (none when it is `one_statement`, atomic by itself, outside
+    any transaction), or replay the first complaint of a reused Idempotency-Key.
+    The key is a column of the complaint's row, unique in its organisation and scope, so of two
+    racing requests one commits and the other meets the constraint, rolls back and replays; the
+    common case costs no lookup."""
+    alone = one_statement and not connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with contextlib.nullcontext() if alone else transaction.atomic():
             complaint = write()
     except IntegrityError:
         if key.key and (replayed := _replay(organization, key)):
@@ -174,20 +179,19 @@ def _registered_once(organization: Organization, key: _Key, write: Callable[[], 
 
 
 def _replay(organization: Organization, key: _Key) -> Registered | None:
-    found = IdempotencyKey.objects.select_related("complaint").filter(
-        organization=organization, scope=key.scope, key=key.key).first()
+    found = Complaint.objects.filter(organization=organization, idempotency_scope=key.scope,
+                                     idempotency_key=key.key).first()
     if found is None:
         return None
     if found.request_digest != key.digest:
         raise Conflict(_("This Idempotency-Key was already used for a different request."),
                        code="idempotency_conflict")
-    return Registered(complaint=found.complaint, tracking_token=tracking_token(found.complaint.tracking_secret),
-                      created=False)
+    return Registered(complaint=found, tracking_token=tracking_token(found.tracking_secret), created=False)
 
 
 def _insert(organization: Organization, data: dict[str, Any], received_at: dt.datetime | None, key: _Key, *,
             pending: bool = False, task: Any = None, count: intake_limits.Count | None = None) -> Complaint:
-    """Validate and write the complaint's row with its reference, its Idempotency-Key, `task` (run
+    """Validate and write the complaint's row with its reference and Idempotency-Key, `task` (run
     with its id) and the rate-limit `count` (see intake_rows)."""
     moves.reject_unknown(data, INTAKE_FIELDS)
     moves.check_same_organization(organization.pk, data)
@@ -199,11 +203,10 @@ def _insert(organization: Organization, data: dict[str, Any], received_at: dt.da
     row = {**{_attname(name): value.pk if isinstance(value, models.Model) else value for name, value in data.items()},
            "organization_id": organization.pk, "tracking_secret": new_tracking_secret(), "received_at": received_at,
            "intake_pending": pending}
+    if key.key:
+        row.update(idempotency_scope=key.scope, idempotency_key=key.key, request_digest=key.digest)
     prefix = f"C-{received_at.astimezone(ZoneInfo(organization.timezone)).year}-"
-    key_row = ({"organization_id": organization.pk, "scope": key.scope, "key": key.key, "request_digest": key.digest}
-               if key.key else None)
-    pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, key=key_row, task=task,
-                                                    count=count))
+    pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, task=task, count=count))
     complaint = Complaint(pk=pk, reference=intake_rows.reference(prefix, pk), created_at=now, updated_at=now, **row)
     complaint._state.adding = False
     complaint.organization = organization

@@ -1,6 +1,6 @@
 """The rows a new complaint starts with, written as cheaply as the database allows.
 
-A complaint's row, its reference ("C-<year>-<id>", which needs the id), its Idempotency-Key, the
+A complaint's row (with its Idempotency-Key), its reference ("C-<year>-<id>", which needs the id), the
 task that completes it in the worker and its count against the intake's rate limits: on
 PostgreSQL one statement (data-modifying CTEs, the id drawn first from the table's sequence), on
 SQLite a few (it has neither, and runs in-process, so a statement costs little there). The column
@@ -12,28 +12,27 @@ decision 0010 for why the public intake writes SQL of its own.
 from __future__ import annotations
 
 import functools
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django_tasks_db.models import DBTaskResult
 
 from csm.complaints import intake_limits
-from csm.complaints.models import Complaint, IdempotencyKey
+from csm.complaints.models import Complaint
 from csm.core import clock, queueing
-from csm.core.writes import insert_rows, insert_values
+from csm.core.writes import insert_rows, json_record
 
 
 @dataclass(frozen=True)
 class NewComplaint:
     """What to write: the complaint's columns (attribute names; no reference), its reference's
-    prefix, the Idempotency-Key row's columns (or None), a task to enqueue with the complaint's id
-    (or None) and the rate-limit count (or None)."""
+    prefix, a task to enqueue with the complaint's id (or None) and the rate-limit count (or None)."""
 
     row: dict[str, Any]
     reference_prefix: str
-    key: dict[str, Any] | None = None
     task: Any = None
     count: intake_limits.Count | None = None
 
@@ -42,9 +41,16 @@ def reference(prefix: str, pk: int) -> str:
     return f"{prefix}{pk:06d}"
 
 
+def one_statement(*, uploads: bool = False) -> bool:
+    """Whether `write` is a single statement, atomic by itself: then a caller with nothing else to
+    write (`uploads`) needs no transaction around it, and saves the BEGIN and COMMIT round trips."""
+    return connection.vendor == "postgresql" and not uploads
+
+
 def write(new: NewComplaint) -> int:
     """Write the rows and return the complaint's id. A reused Idempotency-Key raises IntegrityError
-    and a count over its limit RateLimited: the caller's transaction must roll back either."""
+    and a count over its limit RateLimited; either leaves nothing written by a single statement
+    (`one_statement`), and otherwise the caller's transaction must roll back."""
     on_database = new.task is not None and queueing.on_database(new.task)
     if connection.vendor == "postgresql":
         pk, counts = _one_statement(new, task=new.task if on_database else None)
@@ -60,49 +66,75 @@ def write(new: NewComplaint) -> int:
 def _statements(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
     (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{secrets.token_hex(8)}"}])
     Complaint.objects.filter(pk=pk).update(reference=reference(new.reference_prefix, pk))
-    if new.key is not None:
-        insert_rows(IdempotencyKey, [{**new.key, "complaint_id": pk}])
     if task is not None:
         queueing.enqueue_many(task, [(pk,)])
     return pk, intake_limits.increment(new.count) if new.count is not None else {}
 
 
 def _one_statement(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
-    quote, now = connection.ops.quote_name, clock.now()
-    table, _pk_column = Complaint._meta.db_table, str(Complaint._meta.pk.column)
-    complaint = [(f, v) for f, v in insert_values(Complaint, {**new.row, "reference": ""}, now)
-                 if f.attname != "reference"]
-    parts = [
-        "n AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id)",
-        f"c AS (INSERT INTO {quote(table)} ({quote(_pk_column)}, {quote('reference')}, "  # noqa: S608
-        f"{_columns(complaint)}) SELECT n.id, %s || lpad(n.id::text, greatest(6, length(n.id::text)), '0'), "
-        f"{_placeholders(complaint)} FROM n RETURNING {quote(_pk_column)} AS id)",
-    ]
-    params: list[Any] = [table, _pk_column, new.reference_prefix, *(v for _f, v in complaint)]
-    if new.key is not None:
-        key = [(f, v) for f, v in insert_values(IdempotencyKey, {**new.key, "complaint_id": 0}, now)
-               if f.attname != "complaint_id"]
-        parts.append(f"k AS (INSERT INTO {quote(IdempotencyKey._meta.db_table)} ({_columns(key)}, "  # noqa: S608
-                     f"{quote('complaint_id')}) SELECT {_placeholders(key)}, c.id FROM c)")
-        params += [v for _f, v in key]
+    """Each row goes in as one JSON parameter (`json_record`), completed inside the statement with
+    what only the statement knows: the complaint's id, and the reference and references built on it."""
+    now = clock.now()
+    params: list[Any] = [Complaint._meta.db_table, str(Complaint._meta.pk.column),
+                         json.dumps(json_record(Complaint, {**new.row, "reference": ""}, now)), new.reference_prefix]
     if task is not None:
-        # The args are the complaint's id, known only inside the statement: built there instead.
-        row = queueing.task_row(task, ())
-        result = [(f, v) for f, v in insert_values(DBTaskResult, row, now) if f.attname != "args_kwargs"]
-        parts.append(f"t AS (INSERT INTO {quote(DBTaskResult._meta.db_table)} ({_columns(result)}, "  # noqa: S608
-                     f"{quote('args_kwargs')}) SELECT {_placeholders(result)}, "
-                     "jsonb_build_object('args', jsonb_build_array(c.id), 'kwargs', '{}'::jsonb) FROM c)")
-        params += [v for _f, v in result]
-    select = "SELECT id, NULL::text, NULL::integer FROM c"
+        params.append(json.dumps(json_record(DBTaskResult, queueing.task_row(task, ()), now)))
     if new.count is not None:
-        parts.append(f"l AS ({new.count.sql})")
         params += new.count.params
-        select += " UNION ALL SELECT NULL, key, count FROM l"
-    with _prepared_cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {select}", params)
-        rows = cursor.fetchall()
+        for key, window in new.count.keys.items():
+            params += [key, window.limit]
+    sql = _statement(task is not None, new.count.sql if new.count is not None else None,
+                     len(new.count.keys) if new.count is not None else 0)
+    try:
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    except DatabaseError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == intake_limits.REFUSED_SQLSTATE:
+            raise intake_limits.refusal() from None
+        raise
     (pk,) = [row[0] for row in rows if row[0] is not None]
     return int(pk), {key: count for pk_, key, count in rows if pk_ is None}
+
+
+@functools.cache
+def _statement(task: bool, count_sql: str | None, keys: int) -> str:
+    """The statement's text for a shape of submission, built once: the same text every time, so
+    psycopg parses it once and PostgreSQL plans it once per connection."""
+    pk = str(Complaint._meta.pk.column)
+    reference = "%s || lpad(n.id::text, greatest(6, length(n.id::text)), '0')"
+    complaint = _insert(Complaint, "n", f"jsonb_build_object('{pk}', n.id, 'reference', {reference})")
+    parts = [
+        "n AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id)",
+        f"c AS ({complaint} RETURNING {_quote(pk)} AS id)",
+    ]
+    if task:
+        # The args are the complaint's id, known only inside the statement.
+        parts.append(f"t AS ({_insert(DBTaskResult, 'c', _TASK_ARGS)})")
+    select = "SELECT id, NULL::text, NULL::integer FROM c"
+    if count_sql is not None:
+        # Each key's new count against its limit: one over it fails the statement, which undoes it.
+        limits = ", ".join(["(%s, %s::integer)"] * keys)
+        parts.append(f"l AS ({count_sql})")
+        select += (" UNION ALL SELECT NULL, l.key, CASE WHEN l.count > v.max "  # noqa: S608 - constants
+                   f"THEN {intake_limits.REFUSE_FUNCTION}() ELSE l.count END "
+                   f"FROM l JOIN (VALUES {limits}) AS v (key, max) ON v.key = l.key")
+    return f"WITH {', '.join(parts)} {select}"
+
+
+_TASK_ARGS = "jsonb_build_object('args_kwargs', jsonb_build_object('args', jsonb_build_array(c.id), 'kwargs', '{}'::jsonb))"
+
+
+def _insert(model: Any, source: str, completion: str) -> str:
+    """INSERT one whole row of `model` (every column, its key too) from a JSON parameter merged with
+    `completion`, built from `source`'s columns."""
+    table = _quote(model._meta.db_table)
+    return (f"INSERT INTO {table} SELECT r.* FROM {source}, "  # noqa: S608 - names from the model
+            f"jsonb_populate_record(NULL::{table}, %s::jsonb || {completion}) r")
+
+
+def _quote(name: str) -> str:
+    return str(connection.ops.quote_name(name))
 
 
 def _prepared_cursor() -> Any:
@@ -123,11 +155,3 @@ def _prepared_cursor_class() -> type:
             return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
 
     return PreparedCursor
-
-
-def _columns(pairs: list[tuple[Any, Any]]) -> str:
-    return ", ".join(connection.ops.quote_name(str(field.column)) for field, _value in pairs)
-
-
-def _placeholders(pairs: list[tuple[Any, Any]]) -> str:
-    return ", ".join(["%s"] * len(pairs))

@@ -11,7 +11,7 @@ from csm.accounts.roles import Role
 from csm.accounts.tests.factories import MembershipFactory, UnitFactory, UserFactory
 from csm.catalogue.tests.factories import ServiceFactory
 from csm.complaints import services
-from csm.complaints.models import Complaint, ComplaintCategory, EventKind, IdempotencyKey, Remedy
+from csm.complaints.models import Complaint, ComplaintCategory, EventKind, Remedy
 from csm.complaints.workflow import Status
 from csm.core import clock
 
@@ -173,7 +173,7 @@ def test_an_idempotent_retry_returns_the_first_complaint_and_another_body_confli
     assert conflict.json() == {"detail": "This Idempotency-Key was already used for a different request.",
                                "code": "idempotency_conflict"}
     assert Complaint.objects.count() == 1
-    assert IdempotencyKey.objects.get().scope == "api"
+    assert Complaint.objects.get().idempotency_scope == "api"
 
 
 def test_without_a_key_each_request_is_a_new_complaint(acme, bob):

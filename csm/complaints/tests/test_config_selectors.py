@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from csm.complaints import config_selectors as selectors
 from csm.complaints.models import ComplaintCategory, ComplaintSettings, Remedy, SlaPolicy
@@ -128,3 +130,46 @@ def test_the_intake_gate_is_closed_when_the_public_form_is_off_or_the_slug_unkno
     with pytest.raises(NotFound):
         selectors.intake_organization(slug="nobody")
     assert selectors.intake_organization(slug="globex").pk == globex.pk
+
+
+def test_the_intake_gate_is_remembered_for_a_few_seconds_either_way(acme, monkeypatch):
+    clock_now = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock_now[0])
+    selectors.forget_intake_gates()
+    assert selectors.intake_organization(slug="acme").pk == acme.pk
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="nobody")
+    # Another process switches the form off: this one keeps its answers until they expire.
+    ComplaintSettings.objects.bulk_create([ComplaintSettings(organization=acme, public_intake_enabled=False)])
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.intake_organization(slug="acme").pk == acme.pk
+        with pytest.raises(NotFound):
+            selectors.intake_organization(slug="nobody")
+    assert queries.captured_queries == []
+    clock_now[0] += selectors.GATE_SECONDS
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="acme")
+
+
+def test_saving_settings_or_an_organisation_in_this_process_forgets_the_gate_at_once(acme):
+    assert selectors.intake_organization(slug="acme").pk == acme.pk
+    settings = ComplaintSettings.objects.create(organization=acme, public_intake_enabled=False)
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="acme")
+    settings.public_intake_enabled = True
+    settings.save()
+    assert selectors.intake_organization(slug="acme").pk == acme.pk
+    acme.slug = "acme-renamed"
+    acme.save()
+    with pytest.raises(NotFound):
+        selectors.intake_organization(slug="acme")
+    assert selectors.intake_organization(slug="acme-renamed").pk == acme.pk
+
+
+def test_the_intake_gate_remembers_a_bounded_number_of_slugs(acme, monkeypatch):
+    monkeypatch.setattr(selectors, "_GATE_MAX", 3)
+    selectors.forget_intake_gates()
+    for n in range(10):
+        with pytest.raises(NotFound):
+            selectors.intake_organization(slug=f"made-up-{n}")
+        assert len(selectors._gates) <= 3

@@ -10,10 +10,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import IntegrityError
+from django.test.utils import CaptureQueriesContext
 
 from csm.catalogue.models import Channel
 from csm.complaints import intake_limits
-from csm.complaints.models import Complaint, ComplaintEvent, IdempotencyKey, Notification, SlaPolicy
+from csm.complaints.models import Complaint, ComplaintEvent, Notification, SlaPolicy
 from csm.complaints.services import intake, intake_rows
 from csm.core import clock
 from csm.core.audit import AuditEvent
@@ -74,7 +75,7 @@ def test_a_reference_past_six_digits_is_written_whole(acme, settings, _sequence_
     assert Complaint.objects.get().reference == registered.complaint.reference == "C-2026-1234567"
 
 
-def test_the_request_writes_the_row_key_task_and_counts_and_the_worker_the_rest(acme, settings, monkeypatch):
+def test_the_request_writes_the_row_with_its_key_the_task_and_counts_and_the_worker_the_rest(acme, settings, monkeypatch):
     # The worker closes "old" connections between tasks, which inside the test's transaction would
     # be the test's own connection.
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
@@ -90,7 +91,7 @@ def test_the_request_writes_the_row_key_task_and_counts_and_the_worker_the_rest(
         True, "received", NOW, None)
     assert (complaint.complainant_name, complaint.description, complaint.channel) == (
         "Jan Kowalski", "The room was not cleaned.", "web")
-    assert list(IdempotencyKey.objects.values_list("key", "complaint_id")) == [("k-1", complaint.pk)]
+    assert list(Complaint.objects.values_list("idempotency_key", "id")) == [("k-1", complaint.pk)]
     assert ComplaintEvent.objects.count() == Notification.objects.count() == 0
     call_command("worker", batch=True, no_sweeps=True, verbosity=0)  # the complaint, then its mail
     complaint.refresh_from_db()
@@ -107,11 +108,11 @@ def test_a_refused_count_writes_nothing_not_even_the_count(acme, settings):
     settings.TASKS = DATABASE_TASKS
     settings.CSM_INTAKE_PER_EMAIL_PER_DAY = 1
     accept(acme, key="k-1")
-    before = (Complaint.objects.count(), IdempotencyKey.objects.count(), intake_limits.IntakeCounter.objects.count(),
+    before = (list(Complaint.objects.values_list("id", "idempotency_key")), intake_limits.IntakeCounter.objects.count(),
               list(intake_limits.IntakeCounter.objects.values_list("key", "count")))
     with pytest.raises(RateLimited):
         accept(acme, key="k-2")
-    after = (Complaint.objects.count(), IdempotencyKey.objects.count(), intake_limits.IntakeCounter.objects.count(),
+    after = (list(Complaint.objects.values_list("id", "idempotency_key")), intake_limits.IntakeCounter.objects.count(),
              list(intake_limits.IntakeCounter.objects.values_list("key", "count")))
     assert after == before
     from django_tasks_db.models import DBTaskResult
@@ -122,9 +123,9 @@ def test_a_reused_key_fails_the_whole_statement(acme, settings):
     settings.TASKS = DATABASE_TASKS
     accept(acme, key="k-1")
     new = intake_rows.NewComplaint(
-        row={"organization_id": acme.pk, "tracking_secret": "s", "received_at": NOW, **data()},
-        reference_prefix="C-2026-", task=intake.complete_intake,
-        key={"organization_id": acme.pk, "scope": "public", "key": "k-1", "request_digest": "other"})
+        row={"organization_id": acme.pk, "tracking_secret": "s", "received_at": NOW, **data(),
+             "idempotency_scope": "public", "idempotency_key": "k-1", "request_digest": "other"},
+        reference_prefix="C-2026-", task=intake.complete_intake)
     with pytest.raises(IntegrityError), transaction.atomic():
         intake_rows.write(new)
     assert Complaint.objects.count() == 1
@@ -141,3 +142,27 @@ def test_the_safety_net_requeues_only_complaints_pending_too_long(acme, settings
     old.refresh_from_db()
     assert old.intake_pending is False
     assert Complaint.objects.filter(intake_pending=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_one_statement_commits_alone_or_leaves_nothing(acme, settings):
+    """As in a web request: on PostgreSQL no BEGIN or COMMIT, the statement is its own transaction
+    (a retry and a refusal included); on SQLite the writes run in a transaction as before."""
+    settings.TASKS = DATABASE_TASKS
+    settings.CSM_INTAKE_PER_EMAIL_PER_DAY = 1
+    assert not connection.in_atomic_block
+    with CaptureQueriesContext(connection) as queries:
+        first = accept(acme, key="k-1")
+    if connection.vendor == "postgresql":
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["WITH"]
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    again = accept(acme, key="k-1")  # the retry meets the key's constraint and replays
+    assert (again.created, again.complaint.pk) == (False, first.complaint.pk)
+    counters = list(intake_limits.IntakeCounter.objects.order_by("key").values_list("key", "count"))
+    with pytest.raises(RateLimited):
+        accept(acme, key="k-2")  # the e-mail's one complaint a day is used up
+    assert list(Complaint.objects.values_list("id", "idempotency_key")) == [(first.complaint.pk, "k-1")]
+    assert list(intake_limits.IntakeCounter.objects.order_by("key").values_list("key", "count")) == counters
+    assert [count for _key, count in counters] == [1, 1]
+    from django_tasks_db.models import DBTaskResult
+    assert DBTaskResult.objects.filter(task_path__endswith="complete_intake").count() == 1

@@ -13,7 +13,7 @@ from config.tests.endpoints import NOT_FOUND, database_state
 from csm.catalogue.tests.factories import ServiceFactory, TouchPointFactory
 from csm.complaints import services
 from csm.complaints.config_selectors import get_settings
-from csm.complaints.models import Complaint, IdempotencyKey, Notification, SlaPolicy
+from csm.complaints.models import Complaint, Notification, SlaPolicy
 from csm.complaints.services.intake import complete_intake
 from csm.complaints.tracking import tracking_token
 from csm.core import clock
@@ -100,7 +100,7 @@ def test_an_idempotent_retry_returns_the_first_complaint_and_another_body_confli
     conflict = post(SEND, body(description="Another story."), **{"Idempotency-Key": "k-1"})
     assert (conflict.status_code, conflict.json()["code"]) == (409, "idempotency_conflict")
     assert Complaint.objects.count() == 1
-    assert list(IdempotencyKey.objects.values_list("scope", "key")) == [("public", "k-1")]
+    assert list(Complaint.objects.values_list("idempotency_scope", "idempotency_key")) == [("public", "k-1")]
 
 
 def test_the_same_key_in_another_organisation_is_another_complaint(acme, globex):
@@ -235,17 +235,17 @@ def test_the_public_operations_need_no_authentication_in_the_schema(acme):
 
 
 def test_sending_takes_a_fixed_number_of_queries_and_leaves_the_rest_to_the_worker(acme, policy, settings):
-    """The request: the organisation, then in one transaction the complaint and its reference, the
-    Idempotency-Key, the worker's task and the rate limits (one statement on PostgreSQL, five on
-    SQLite). The worker: the timeline, deadlines, acknowledgement with its sending task, and the
+    """The request (the organisation already remembered from the first): in one transaction the
+    complaint with its Idempotency-Key, its reference, the worker's task and the rate limits (one
+    statement on PostgreSQL, four on SQLite). The worker: the timeline, deadlines, acknowledgement with its sending task, and the
     audit. Both pinned so they cannot creep."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     post(SEND, body(complainant_email="first@example.com"), **{"Idempotency-Key": "first"})
     with CaptureQueriesContext(connection) as queries:
         response = post(SEND, body(), **{"Idempotency-Key": "second"})
     assert response.status_code == 201, response.content
-    statements = 1 if connection.vendor == "postgresql" else 5
-    assert len(queries.captured_queries) == 3 + statements, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    statements = 1 if connection.vendor == "postgresql" else 4
+    assert len(queries.captured_queries) == 2 + statements, "\n".join(q["sql"][:120] for q in queries.captured_queries)
     complaint = Complaint.objects.get(reference=response.json()["reference"])
     assert (complaint.intake_pending, complaint.status, complaint.next_due_at) == (True, "received", None)
     task = DBTaskResult.objects.get(task_path="csm.complaints.services.intake.complete_intake",

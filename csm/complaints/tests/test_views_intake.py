@@ -9,7 +9,7 @@ from django.test import Client
 
 from csm.catalogue.tests.factories import ServiceFactory, TouchPointFactory
 from csm.complaints.forms import IntakeForm
-from csm.complaints.models import Complaint, ComplaintEvent, IdempotencyKey
+from csm.complaints.models import Complaint, ComplaintEvent
 from csm.complaints.tests import test_views_support as support
 from csm.complaints.tests.test_views_support import T0, url
 from csm.complaints.workflow import Status
@@ -74,7 +74,7 @@ def test_it_registers_the_complaint_and_goes_to_its_page(acme, bob, policy, froz
     assert complaint.status == Status.RECEIVED
     assert complaint.sla_policy == policy
     assert ComplaintEvent.objects.get(complaint=complaint).actor == bob.user
-    assert IdempotencyKey.objects.get().scope == "web-staff"
+    assert Complaint.objects.get().idempotency_scope == "web-staff"
 
 
 def test_a_second_submit_of_the_same_form_returns_the_first_complaint(bob, policy, frozen):

@@ -4,6 +4,8 @@ scoped unique constraint names its own field, a database conflict is a 409, one 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -17,6 +19,8 @@ from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday, Worki
 from csm.core.writes import (
     create_audited,
     delete_audited,
+    insert_rows,
+    json_record,
     resolve_reference,
     update_audited,
     update_in_bulk,
@@ -186,3 +190,56 @@ def test_update_in_bulk_of_nothing_runs_no_query(acme):
     with CaptureQueriesContext(connection) as queries:
         update_in_bulk([], ["name"])
     assert len(queries) == 0
+
+
+# json_record ----------------------------------------------------------------------------------------
+
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+
+def test_json_record_writes_every_column_as_json_with_defaults_and_times_filled():
+    from csm.complaints.models import Complaint
+
+    record = json_record(Complaint, {"organization_id": 7, "reference": "C-1", "remedy_cost": Decimal("12.50"),
+                                     "received_at": NOW, "description": "Cold room"}, NOW)
+    columns = {field.column for field in Complaint._meta.concrete_fields} - {"id"}
+    assert set(record) == columns
+    assert (record["organization_id"], record["remedy_cost"], record["description"], record["status"],
+            record["intake_pending"], record["unit_id"]) == (7, "12.50", "Cold room", "received", False, None)
+    received = dt.datetime.fromisoformat(record["received_at"])  # SQLite's text has no offset: UTC
+    assert received.replace(tzinfo=received.tzinfo or dt.UTC) == NOW
+    assert dt.datetime.fromisoformat(record["created_at"]) > dt.datetime(2000, 1, 1, tzinfo=received.tzinfo)
+    assert json.loads(json.dumps(record)) == record  # plain JSON, nothing left for a custom encoder
+
+
+def test_json_record_calls_callable_defaults_each_time_and_keeps_json_columns_nested():
+    from django_tasks_db.models import DBTaskResult
+
+    first, second = (json_record(DBTaskResult, {"args_kwargs": {"args": [1], "kwargs": {}}, "task_path": "a.b",
+                                                "queue_name": "default", "backend_name": "default",
+                                                "run_after": NOW}, NOW) for _ in range(2))
+    assert first["id"] != second["id"]  # uuid4 per row, not one remembered
+    assert first["args_kwargs"] == {"args": [1], "kwargs": {}}
+
+
+def test_json_record_refuses_an_unknown_column():
+    with pytest.raises(ValueError, match="no column"):
+        json_record(BusinessCalendar, {"nonsense": 1}, NOW)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="jsonb_populate_record is PostgreSQL's")
+def test_a_json_record_populated_by_postgresql_is_the_row_insert_rows_writes(acme):
+    row = {"organization_id": acme.pk, "name": "Office", "timezone": "Europe/Warsaw", "country": "PL"}
+    (by_rows,) = insert_rows(BusinessCalendar, [row])
+    table = connection.ops.quote_name(BusinessCalendar._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in BusinessCalendar._meta.concrete_fields
+                        if not f.primary_key)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 - model names
+                       f"FROM jsonb_populate_record(NULL::{table}, %s::jsonb) RETURNING id",
+                       [json.dumps(json_record(BusinessCalendar, {**row, "name": "Office 2"}, NOW))])
+        (by_json,) = cursor.fetchone()
+    first, second = (BusinessCalendar.objects.filter(pk=pk).values().get() for pk in (by_rows, by_json))
+    differing = {key for key in first if first[key] != second[key]}
+    assert differing <= {"id", "name", "created_at", "updated_at"}
+    assert {"id", "name"} <= differing
