@@ -5,9 +5,8 @@ Both run on the same real server: gunicorn with one sync worker per core, produc
 (CSM_ENV=production, DEBUG off, over plain HTTP on loopback), PostgreSQL, the database cache the
 rate limiter counts in (its limits raised so that the benchmark's one IP is never refused). Each
 request is a new complainant's JSON with a distinct e-mail and Idempotency-Key; CSM validates it,
-finds the organisation, and in one transaction stores the complaint with its reference and the key,
-enqueues the task that completes it and counts the rate limits (services.accept_complaint). The
-worker's half (timeline, deadlines, acknowledgement mail, audit) is then run to the end by a worker
+finds the organisation, and in one statement stores the complaint, pending, with its reference and
+the key, and counts the rate limits (services.accept_complaint). The worker's half (timeline, deadlines, acknowledgement mail, audit) is then run to the end by a worker
 in this process, outside the timed part, and its rate reported as `completed_per_second`: every
 acknowledged request must end with exactly one complaint and one acknowledgement mail.
 

@@ -8,10 +8,11 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         # The worker's schedule is kept by the kernel, which cannot import this app.
-        from csm.complaints.periodic import COMPLAINT_SWEEPS, INTAKE_SWEEPS
-        from csm.core.periodic import register_sweeps
+        from csm.complaints.periodic import COMPLAINT_SWEEPS, INTAKE_POLLERS, INTAKE_SWEEPS
+        from csm.core.periodic import register_pollers, register_sweeps
 
         register_sweeps(*COMPLAINT_SWEEPS, *INTAKE_SWEEPS)
+        register_pollers(*INTAKE_POLLERS)
 
         # The public intake's gate remembers organisations for a few seconds; a save forgets.
         from django.db.models.signals import post_delete, post_save

@@ -360,7 +360,7 @@ class Complaint(OrgScopedModel):
             models.Index(fields=["sla_policy"], name="complaint_sla_policy", condition=models.Q(sla_policy__isnull=False)),
             models.Index(fields=["remedy"], name="complaint_remedy", condition=models.Q(remedy__isnull=False)),
             models.Index(fields=["remedy_approved_by"], name="complaint_remedy_approved_by", condition=models.Q(remedy_approved_by__isnull=False)),
-            # The safety net of the public intake's second half (requeue_pending_intake).
+            # The queue of the public intake's second half (complete_pending_intake, decision 0011).
             models.Index(fields=["received_at"], name="complaint_intake_pending",
                          condition=models.Q(intake_pending=True)),
         ]

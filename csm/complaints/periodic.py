@@ -10,7 +10,7 @@ import datetime as dt
 
 from csm.complaints import intake_limits, privacy, sweeps, tasks
 from csm.complaints.services import intake
-from csm.core.periodic import Sweep
+from csm.core.periodic import Poller, Sweep
 
 COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
     # Every minute: the first retry of a failed notification is due one minute after the failure.
@@ -26,6 +26,9 @@ COMPLAINT_SWEEPS: tuple[Sweep, ...] = (
 INTAKE_SWEEPS: tuple[Sweep, ...] = (
     # Hourly: the intake's rate-limit counters of past windows (per-IP windows are clock hours).
     Sweep("intake_counters", dt.timedelta(hours=1), intake_limits.sweep_intake_counters),
-    # Every minute: complaints from the public form or API whose second half has waited too long.
-    Sweep("requeue_pending_intake", dt.timedelta(minutes=1), intake.requeue_pending_intake),
+)
+
+INTAKE_POLLERS: tuple[Poller, ...] = (
+    # Every second: the second half of complaints from the public form or API (decision 0011).
+    Poller("complete_pending_intake", 1.0, intake.complete_pending_intake),
 )

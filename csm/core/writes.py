@@ -244,10 +244,10 @@ def json_record(model: type[models.Model], row: Mapping[str, Any], now: Any) -> 
 @functools.cache
 def _json_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], ...], dict[str, Any]]:
     """The insert's fields and, computed once, the JSON values of those whose default is a constant
-    (not a callable, not auto_now)."""
+    (none, or one that is not a callable; not auto_now)."""
     fields, _auto_pk = insert_fields(model)
     constant = {str(field.column): _json_value(field, field.get_default()) for field in fields
-                if not callable(field.default) and not getattr(field, "auto_now", False)
+                if not (field.has_default() and callable(field.default)) and not getattr(field, "auto_now", False)
                 and not getattr(field, "auto_now_add", False)}
     return fields, constant
 

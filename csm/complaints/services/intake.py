@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,10 @@ from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput, PermissionDenied
-from csm.core.queueing import enqueue_many
+from csm.core.queueing import on_database
 from csm.core.writes import check_fields
+
+logger = logging.getLogger(__name__)
 
 INTAKE_FIELDS = (
     "unit", "channel", "complainant_name", "complainant_email", "complainant_phone", "complainant_address",
@@ -91,28 +94,36 @@ def accept_complaint(
 ) -> Registered:
     """Take a complaint from the public form or API: the fast half of `register_complaint`.
 
-    In one transaction: the complaint's row (status "received", its reference and tracking secret),
-    the Idempotency-Key, a `complete_intake` task, one count against the rate limits of `ip` and
-    `email` (RateLimited rolls everything back, see intake_limits) and then the `uploads`. The task
-    writes the rest (timeline, acknowledgement, deadlines, mail, audit) in the worker, normally
-    within a second; until then the complaint is `intake_pending` and has no deadlines. The caller
-    has checked that the organisation takes public complaints (`intake_gate`). See decision 0010."""
+    Atomically: the complaint's row (status "received", `intake_pending`, its reference, tracking
+    secret and Idempotency-Key), one count against the rate limits of `ip` and `email` (RateLimited
+    undoes everything, see intake_limits) and then the `uploads`. On PostgreSQL without uploads
+    that is one statement and no transaction. The worker writes the rest (timeline,
+    acknowledgement, deadlines, mail, audit), normally within a second: its poller
+    `complete_pending_intake` takes the pending rows, which are the queue (decision 0011); with
+    another task backend (the immediate one of the tests) `complete_intake` is enqueued instead.
+    Until then the complaint has no deadlines. The caller has checked that the organisation takes
+    public complaints (`intake_organization`). See decision 0010."""
     key = _Key(idempotency_key, scope, request_digest(data) if idempotency_key else "")
 
     def write() -> Complaint:
-        complaint = _insert(organization, data, None, key, pending=True, task=complete_intake,
+        complaint = _insert(organization, data, None, key, pending=True,
                             count=intake_limits.counting(ip=ip, email=email, now=clock.now()))
         if uploads:
             attachments.store_attachments(complaint=complaint, uploads=uploads)
         return complaint
 
-    return _registered_once(organization, key, write, one_statement=intake_rows.one_statement(uploads=bool(uploads)))
+    registered = _registered_once(organization, key, write,
+                                  one_statement=intake_rows.one_statement(uploads=bool(uploads)))
+    if registered.created and not on_database(complete_intake):
+        complete_intake.enqueue(registered.complaint.pk)
+    return registered
 
 
 @task()
 def complete_intake(complaint_id: int) -> bool:
-    """The worker's half of `accept_complaint`; does nothing (False) for a complaint already
-    completed, so a task run twice, or re-enqueued by `requeue_pending_intake`, is harmless."""
+    """The worker's half of `accept_complaint` for one complaint, for task backends other than the
+    database (whose worker polls the pending rows instead); does nothing (False) for a complaint
+    already completed, so running it twice is harmless."""
     with transaction.atomic():
         complaint = (Complaint.objects.select_for_update().select_related("organization")
                      .filter(pk=complaint_id, intake_pending=True).first())
@@ -122,16 +133,27 @@ def complete_intake(complaint_id: int) -> bool:
         return True
 
 
-@task()
-def requeue_pending_intake(older_than_seconds: int = 300, limit: int = 500) -> int:
-    """The periodic safety net of `complete_intake`: enqueue it again for complaints still pending
-    after `older_than_seconds` (a task row lost to an operator's cleanup, a worker bug fixed since);
-    returns how many were enqueued."""
-    cutoff = clock.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(Complaint.objects.filter(intake_pending=True, received_at__lt=cutoff)
-               .order_by("received_at", "id").values_list("id", flat=True)[:limit])
-    enqueue_many(complete_intake, [(complaint_id,) for complaint_id in ids])
-    return len(ids)
+def complete_pending_intake(*, limit: int = 50) -> int:
+    """The worker's half of `accept_complaint`: complete up to `limit` pending complaints, oldest
+    first, each in a transaction of its own that locks its row (skipping rows another worker
+    holds, so any number of workers poll at once); returns how many were completed. A complaint
+    whose completion fails is logged and left pending for the next round, after the others."""
+    completed, failed = 0, set[int]()
+    while completed + len(failed) < limit:
+        with transaction.atomic():
+            complaint = (Complaint.objects.select_for_update(skip_locked=True).select_related("organization")
+                         .filter(intake_pending=True).exclude(pk__in=failed).order_by("received_at", "id").first())
+            if complaint is None:
+                break
+            try:
+                with transaction.atomic():
+                    _complete(complaint, get_settings(organization_id=complaint.organization_id), None, "")
+            except Exception:
+                logger.exception("Could not complete the intake of complaint %s", complaint.pk)
+                failed.add(complaint.pk)
+                continue
+        completed += 1
+    return completed
 
 
 @transaction.atomic
@@ -190,9 +212,9 @@ def _replay(organization: Organization, key: _Key) -> Registered | None:
 
 
 def _insert(organization: Organization, data: dict[str, Any], received_at: dt.datetime | None, key: _Key, *,
-            pending: bool = False, task: Any = None, count: intake_limits.Count | None = None) -> Complaint:
-    """Validate and write the complaint's row with its reference and Idempotency-Key, `task` (run
-    with its id) and the rate-limit `count` (see intake_rows)."""
+            pending: bool = False, count: intake_limits.Count | None = None) -> Complaint:
+    """Validate and write the complaint's row with its reference and Idempotency-Key, and the
+    rate-limit `count` (see intake_rows)."""
     moves.reject_unknown(data, INTAKE_FIELDS)
     moves.check_same_organization(organization.pk, data)
     now = clock.now()
@@ -206,7 +228,7 @@ def _insert(organization: Organization, data: dict[str, Any], received_at: dt.da
     if key.key:
         row.update(idempotency_scope=key.scope, idempotency_key=key.key, request_digest=key.digest)
     prefix = f"C-{received_at.astimezone(ZoneInfo(organization.timezone)).year}-"
-    pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, task=task, count=count))
+    pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, count=count))
     complaint = Complaint(pk=pk, reference=intake_rows.reference(prefix, pk), created_at=now, updated_at=now, **row)
     complaint._state.adding = False
     complaint.organization = organization

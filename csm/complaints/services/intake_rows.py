@@ -1,7 +1,7 @@
 """The rows a new complaint starts with, written as cheaply as the database allows.
 
-A complaint's row (with its Idempotency-Key), its reference ("C-<year>-<id>", which needs the id), the
-task that completes it in the worker and its count against the intake's rate limits: on
+A complaint's row (with its Idempotency-Key and, for the worker, its `intake_pending` flag), its
+reference ("C-<year>-<id>", which needs the id) and its count against the intake's rate limits: on
 PostgreSQL one statement (data-modifying CTEs, the id drawn first from the table's sequence), on
 SQLite a few (it has neither, and runs in-process, so a statement costs little there). The column
 lists and table names come from the models (so the statement follows migrations, and no text from
@@ -18,22 +18,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, connection
-from django_tasks_db.models import DBTaskResult
 
 from csm.complaints import intake_limits
 from csm.complaints.models import Complaint
-from csm.core import clock, queueing
+from csm.core import clock
 from csm.core.writes import insert_rows, json_record
 
 
 @dataclass(frozen=True)
 class NewComplaint:
     """What to write: the complaint's columns (attribute names; no reference), its reference's
-    prefix, a task to enqueue with the complaint's id (or None) and the rate-limit count (or None)."""
+    prefix and the rate-limit count (or None)."""
 
     row: dict[str, Any]
     reference_prefix: str
-    task: Any = None
     count: intake_limits.Count | None = None
 
 
@@ -51,39 +49,32 @@ def write(new: NewComplaint) -> int:
     """Write the rows and return the complaint's id. A reused Idempotency-Key raises IntegrityError
     and a count over its limit RateLimited; either leaves nothing written by a single statement
     (`one_statement`), and otherwise the caller's transaction must roll back."""
-    on_database = new.task is not None and queueing.on_database(new.task)
     if connection.vendor == "postgresql":
-        pk, counts = _one_statement(new, task=new.task if on_database else None)
+        pk, counts = _one_statement(new)
     else:
-        pk, counts = _statements(new, task=new.task if on_database else None)
+        pk, counts = _statements(new)
     if new.count is not None:
         intake_limits.refuse_if_over(new.count, counts)
-    if new.task is not None and not on_database:
-        new.task.enqueue(pk)  # another backend (the immediate one in tests) runs or queues it its way
     return pk
 
 
-def _statements(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
+def _statements(new: NewComplaint) -> tuple[int, dict[str, int]]:
     (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{secrets.token_hex(8)}"}])
     Complaint.objects.filter(pk=pk).update(reference=reference(new.reference_prefix, pk))
-    if task is not None:
-        queueing.enqueue_many(task, [(pk,)])
     return pk, intake_limits.increment(new.count) if new.count is not None else {}
 
 
-def _one_statement(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]]:
+def _one_statement(new: NewComplaint) -> tuple[int, dict[str, int]]:
     """Each row goes in as one JSON parameter (`json_record`), completed inside the statement with
     what only the statement knows: the complaint's id, and the reference and references built on it."""
     now = clock.now()
     params: list[Any] = [Complaint._meta.db_table, str(Complaint._meta.pk.column),
                          json.dumps(json_record(Complaint, {**new.row, "reference": ""}, now)), new.reference_prefix]
-    if task is not None:
-        params.append(json.dumps(json_record(DBTaskResult, queueing.task_row(task, ()), now)))
     if new.count is not None:
         params += new.count.params
         for key, window in new.count.keys.items():
             params += [key, window.limit]
-    sql = _statement(task is not None, new.count.sql if new.count is not None else None,
+    sql = _statement(new.count.sql if new.count is not None else None,
                      len(new.count.keys) if new.count is not None else 0)
     try:
         with _prepared_cursor() as cursor:
@@ -98,7 +89,7 @@ def _one_statement(new: NewComplaint, *, task: Any) -> tuple[int, dict[str, int]
 
 
 @functools.cache
-def _statement(task: bool, count_sql: str | None, keys: int) -> str:
+def _statement(count_sql: str | None, keys: int) -> str:
     """The statement's text for a shape of submission, built once: the same text every time, so
     psycopg parses it once and PostgreSQL plans it once per connection."""
     pk = str(Complaint._meta.pk.column)
@@ -108,9 +99,6 @@ def _statement(task: bool, count_sql: str | None, keys: int) -> str:
         "n AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id)",
         f"c AS ({complaint} RETURNING {_quote(pk)} AS id)",
     ]
-    if task:
-        # The args are the complaint's id, known only inside the statement.
-        parts.append(f"t AS ({_insert(DBTaskResult, 'c', _TASK_ARGS)})")
     select = "SELECT id, NULL::text, NULL::integer FROM c"
     if count_sql is not None:
         # Each key's new count against its limit: one over it fails the statement, which undoes it.
@@ -121,8 +109,6 @@ def _statement(task: bool, count_sql: str | None, keys: int) -> str:
                    f"FROM l JOIN (VALUES {limits}) AS v (key, max) ON v.key = l.key")
     return f"WITH {', '.join(parts)} {select}"
 
-
-_TASK_ARGS = "jsonb_build_object('args_kwargs', jsonb_build_object('args', jsonb_build_array(c.id), 'kwargs', '{}'::jsonb))"
 
 
 def _insert(model: Any, source: str, completion: str) -> str:

@@ -75,7 +75,7 @@ def test_a_reference_past_six_digits_is_written_whole(acme, settings, _sequence_
     assert Complaint.objects.get().reference == registered.complaint.reference == "C-2026-1234567"
 
 
-def test_the_request_writes_the_row_with_its_key_the_task_and_counts_and_the_worker_the_rest(acme, settings, monkeypatch):
+def test_the_request_writes_the_row_with_its_key_and_counts_and_the_worker_the_rest(acme, settings, monkeypatch):
     # The worker closes "old" connections between tasks, which inside the test's transaction would
     # be the test's own connection.
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
@@ -115,8 +115,6 @@ def test_a_refused_count_writes_nothing_not_even_the_count(acme, settings):
     after = (list(Complaint.objects.values_list("id", "idempotency_key")), intake_limits.IntakeCounter.objects.count(),
              list(intake_limits.IntakeCounter.objects.values_list("key", "count")))
     assert after == before
-    from django_tasks_db.models import DBTaskResult
-    assert DBTaskResult.objects.filter(task_path__endswith="complete_intake").count() == 1
 
 
 def test_a_reused_key_fails_the_whole_statement(acme, settings):
@@ -125,23 +123,65 @@ def test_a_reused_key_fails_the_whole_statement(acme, settings):
     new = intake_rows.NewComplaint(
         row={"organization_id": acme.pk, "tracking_secret": "s", "received_at": NOW, **data(),
              "idempotency_scope": "public", "idempotency_key": "k-1", "request_digest": "other"},
-        reference_prefix="C-2026-", task=intake.complete_intake)
+        reference_prefix="C-2026-")
     with pytest.raises(IntegrityError), transaction.atomic():
         intake_rows.write(new)
     assert Complaint.objects.count() == 1
 
 
-def test_the_safety_net_requeues_only_complaints_pending_too_long(acme, settings):
+def test_the_poller_completes_pending_complaints_oldest_first_in_bounded_rounds(acme, settings):
     settings.TASKS = DATABASE_TASKS
-    old = accept(acme, key="old").complaint
-    with clock.frozen(NOW + dt.timedelta(minutes=4)):
-        accept(acme, key="new", complainant_email="ewa@example.com")
-    with clock.frozen(NOW + dt.timedelta(minutes=6)):
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-        assert intake.requeue_pending_intake.call() == 1
-    old.refresh_from_db()
-    assert old.intake_pending is False
-    assert Complaint.objects.filter(intake_pending=True).count() == 1
+    keys = ["a", "b", "c"]
+    for n, key in enumerate(keys):
+        with clock.frozen(NOW + dt.timedelta(seconds=n)):
+            accept(acme, key=key, complainant_email=f"{key}@example.com")
+    from django_tasks_db.models import DBTaskResult
+    assert not DBTaskResult.objects.filter(task_path__endswith="complete_intake").exists()  # the rows are the queue
+    assert intake.complete_pending_intake(limit=2) == 2
+    assert list(Complaint.objects.filter(intake_pending=True).values_list("idempotency_key", flat=True)) == ["c"]
+    assert intake.complete_pending_intake(limit=2) == 1
+    assert intake.complete_pending_intake(limit=2) == 0
+    assert set(Complaint.objects.values_list("status", flat=True)) == {"acknowledged"}
+    assert Notification.objects.filter(template="acknowledgement").count() == 3
+
+
+def test_a_complaint_whose_completion_fails_is_logged_and_left_pending_after_the_others(acme, settings,
+                                                                                        monkeypatch, caplog):
+    settings.TASKS = DATABASE_TASKS
+    bad = accept(acme, key="bad", complainant_email="bad@example.com").complaint
+    with clock.frozen(NOW + dt.timedelta(seconds=1)):
+        good = accept(acme, key="good", complainant_email="good@example.com").complaint
+    real = intake._complete
+
+    def failing(complaint, *args):
+        if complaint.pk == bad.pk:
+            raise RuntimeError("boom")
+        return real(complaint, *args)
+
+    monkeypatch.setattr(intake, "_complete", failing)
+    assert intake.complete_pending_intake() == 1
+    assert f"complaint {bad.pk}" in caplog.text
+    assert dict(Complaint.objects.values_list("pk", "intake_pending")) == {bad.pk: True, good.pk: False}
+    assert not ComplaintEvent.objects.filter(complaint=bad).exists()  # its savepoint rolled back
+
+
+def test_csm_worker_batch_drains_the_pollers_then_runs_the_tasks(acme, settings, monkeypatch):
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for key in ("a", "b"):
+        accept(acme, key=key, complainant_email=f"{key}@example.com")
+    call_command("worker", batch=True, no_sweeps=True, verbosity=0)
+    assert not Complaint.objects.filter(intake_pending=True).exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.com", "b@example.com"]
+
+
+def test_another_task_backend_gets_a_complete_intake_task_instead(acme, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    complaint = accept(acme).complaint
+    complaint.refresh_from_db()
+    assert (complaint.intake_pending, complaint.status) == (False, "acknowledged")
+    assert intake.complete_intake.call(complaint.pk) is False  # a second run changes nothing
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,5 +204,4 @@ def test_outside_a_transaction_the_one_statement_commits_alone_or_leaves_nothing
     assert list(Complaint.objects.values_list("id", "idempotency_key")) == [(first.complaint.pk, "k-1")]
     assert list(intake_limits.IntakeCounter.objects.order_by("key").values_list("key", "count")) == counters
     assert [count for _key, count in counters] == [1, 1]
-    from django_tasks_db.models import DBTaskResult
-    assert DBTaskResult.objects.filter(task_path__endswith="complete_intake").count() == 1
+    assert intake.complete_pending_intake() == 1

@@ -1,7 +1,10 @@
-"""`csm worker`: runs background tasks (django-tasks database backend) and the periodic sweeps.
+"""`csm worker`: runs background tasks (django-tasks database backend), the periodic sweeps and the
+pollers (see csm.core.periodic).
 
-Start as many as you like, on one machine or several: tasks are claimed under a row lock, and each
-periodic sweep is enqueued once per interval whichever worker gets there first.
+Start as many as you like, on one machine or several: tasks are claimed under a row lock, each
+periodic sweep is enqueued once per interval whichever worker gets there first, and pollers claim
+their rows skipping those another worker holds. With --batch, the pollers are drained first, then
+the tasks run until none is left.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from django.db import DatabaseError, close_old_connections, connection
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from csm.core.periodic import enqueue_due_sweeps
+from csm.core.periodic import Poller, all_pollers, drain, enqueue_due_sweeps
 
 logger = logging.getLogger("csm.worker")
 
@@ -33,6 +36,19 @@ def _sweep_loop(stop: threading.Event, interval: float) -> None:
         stop.wait(interval)
 
 
+def _poll_loop(stop: threading.Event, poller: Poller) -> None:
+    """Drain `poller` every `every_seconds` on this thread's own connection, kept between rounds."""
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            drain(poller)
+        except Exception:
+            logger.exception("Poller %s failed; will retry", poller.name)
+            connection.close()
+        stop.wait(poller.every_seconds)
+    connection.close()
+
+
 class Command(DbWorkerCommand):
     help = "Run background tasks and periodic sweeps."
 
@@ -46,9 +62,16 @@ class Command(DbWorkerCommand):
         sweep_interval = options.pop("sweep_interval")
         no_sweeps = options.pop("no_sweeps")
         stop = threading.Event()
-        if not no_sweeps and not options.get("batch"):
-            threading.Thread(target=_sweep_loop, args=(stop, sweep_interval), daemon=True,
-                             name="csm-sweeps").start()
+        if options.get("batch"):
+            for poller in all_pollers():
+                drain(poller)
+        else:
+            for poller in all_pollers():
+                threading.Thread(target=_poll_loop, args=(stop, poller), daemon=True,
+                                 name=f"csm-poll-{poller.name}").start()
+            if not no_sweeps:
+                threading.Thread(target=_sweep_loop, args=(stop, sweep_interval), daemon=True,
+                                 name="csm-sweeps").start()
         try:
             super().handle(*args, **options)
         finally:
