@@ -211,7 +211,8 @@ INSERT INTO complaints_complaint (
     reputational_impact, immediate_action, status, resume_status, escalation_level, outcome,
     decision_text, customer_reaction, closure_reason, reopen_count, rating_comment, legal_hold,
     assignee_id, category_id, unit_id, sla_policy_id, acknowledge_due_at, assess_due_at, respond_due_at,
-    resolve_due_at, next_due_at, acknowledged_at, closed_at, paused_since, sla_check_at, deadlines_computed_at
+    resolve_due_at, next_due_at, acknowledged_at, closed_at, paused_since, sla_check_at, deadlines_computed_at,
+    intake_pending, idempotency_scope, idempotency_key, request_digest
 )
 SELECT %(org)s, received_at, received_at, 'C-2026-' || lpad(g::text, 7, '0'), md5(g::text),
        (ARRAY['web', 'email', 'phone', 'letter', 'in_person'])[1 + g %% 5], received_at,
@@ -256,7 +257,8 @@ SELECT %(org)s, received_at, received_at, 'C-2026-' || lpad(g::text, 7, '0'), md
                  WHEN 'closed' THEN NULL
                  ELSE CASE WHEN status IN ('awaiting_customer', 'referred') THEN NULL
                            ELSE %(now)s::timestamptz + interval '1 minute' * (60 + g %% 20000) END END,
-       %(now)s::timestamptz - interval '1 day'
+       %(now)s::timestamptz - interval '1 day',
+       false, '', '', ''
 FROM shaped
 ORDER BY g
 """

@@ -34,6 +34,7 @@ from csm.complaints.models import Complaint, ComplaintSettings, EscalationTier, 
 from csm.complaints.tasks import SENDING_LEASE, send_notification
 from csm.core import clock
 from csm.core.queueing import enqueue_many
+from csm.core.writes import insert_instances
 
 CUSTOMER_TEMPLATES = frozenset(
     {"acknowledgement", "status_changed", "information_requested", "decision", "rating_request", "message"})
@@ -139,7 +140,7 @@ def queue_prepared(prepared: list[Notification]) -> None:
     here, so a rollback removes both and a commit publishes both (no on_commit, which a crash could
     skip). Should a task be lost anyway, next_attempt_at lets the retry sweep pick it up."""
     if prepared:
-        Notification.objects.bulk_create(prepared)
+        insert_instances(prepared)
         _enqueue_sending([notification.pk for notification in prepared])
 
 

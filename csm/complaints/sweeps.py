@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -52,13 +51,17 @@ from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.business_hours import Calendar
 from csm.core.models import AuditEvent, BusinessCalendar
-from csm.core.writes import update_in_bulk
+from csm.core.writes import insert_instances, update_in_bulk
 
 BATCH_SIZE = 500
 STALE_GRACE = dt.timedelta(minutes=2)
 SYSTEM = "system"
 CLOCK_FIELDS = [*deadlines.DUE_FIELDS, "sla_policy", "next_due_at", "sla_check_at", "deadlines_computed_at"]
 SLA_FIELDS = ["last_reminded_at", "escalation_level", "escalated_at", "sla_check_at"]
+# What `sla_sweep` reads of a complaint (the rest of the row is never loaded).
+SWEEP_FIELDS = ("id", "organization", "received_at", "status", "priority", "category", "assignee", "sla_policy",
+                "paused_since", "next_due_at", "deadlines_computed_at", "updated_at", *SLA_FIELDS,
+                *(name for fields in deadlines.STEP_FIELDS.values() for name in fields[1:]))
 ESCALATION_REASONS = {
     sla.Step.ACKNOWLEDGE: _("The deadline to acknowledge the complaint has passed."),
     sla.Step.ASSESS: _("The deadline to assess the complaint has passed."),
@@ -66,7 +69,6 @@ ESCALATION_REASONS = {
     sla.Step.RESOLVE: _("The deadline to resolve the complaint has passed."),
 }
 TIER_REASON = _("The time limit of the previous escalation tier has run out.")
-Owners = Mapping[tuple[int, str], list[User]]
 
 
 class Contexts:
@@ -82,6 +84,19 @@ class Contexts:
         self.tiers = {org: tuple(tiers[org]) for org in ids}
         self.calendars: dict[tuple[int, int], Calendar] = {}
         self.policies: dict[tuple[int, int | None, str], SlaPolicy | None] = {}
+        self.by_id: dict[int, SlaPolicy] = {}
+
+    def load_policies(self, ids: Iterable[int | None]) -> None:
+        """Load the policies `ids` name that are not loaded yet, with their calendars' working
+        hours and holidays: three queries, or none."""
+        missing = {pk for pk in ids if pk is not None} - set(self.by_id)
+        if missing:
+            self.by_id.update(SlaPolicy.objects.select_related("calendar").prefetch_related(
+                "calendar__intervals", "calendar__holidays").in_bulk(missing))
+
+    def policy(self, complaint: Complaint) -> SlaPolicy | None:
+        """The complaint's own policy, loaded by `load_policies`."""
+        return self.by_id.get(complaint.sla_policy_id) if complaint.sla_policy_id else None
 
     def chosen_policy(self, complaint: Complaint) -> SlaPolicy | None:
         key = (complaint.organization_id, complaint.category_id, complaint.priority)
@@ -167,7 +182,7 @@ def _refresh(batch: list[Complaint], contexts: Contexts, *, now: dt.datetime) ->
         if changes:
             events.append(moves.unsaved_event(complaint, EventKind.DEADLINES, label=SYSTEM, data=changes))
     _save(batch, CLOCK_FIELDS)
-    ComplaintEvent.objects.bulk_create(events)
+    insert_instances(events)
 
 
 def _save(complaints: list[Complaint], fields: list[str]) -> None:
@@ -202,16 +217,16 @@ def sla_sweep(limit: int = BATCH_SIZE) -> int:
         due = list(
             Complaint.objects.filter(sla_check_at__lte=now, paused_since__isnull=True)
             .exclude(status=Status.CLOSED)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("organization", "assignee", "sla_policy__calendar")
-            .prefetch_related("sla_policy__calendar__intervals", "sla_policy__calendar__holidays")
+            .select_for_update(skip_locked=True)
+            .only(*SWEEP_FIELDS)
             .order_by("sla_check_at", "id")[:limit]
         )
         contexts = Contexts({complaint.organization_id for complaint in due})
+        contexts.load_policies(complaint.sla_policy_id for complaint in due)
         working: list[tuple[Complaint, deadlines.SlaContext]] = []
         deferred: dict[dt.datetime | None, list[int]] = defaultdict(list)
         for complaint in due:
-            context = contexts.context(complaint, complaint.sla_policy)
+            context = contexts.context(complaint, contexts.policy(complaint))
             is_working, later = _working_now(context, now)
             if is_working:
                 working.append((complaint, context))
@@ -232,44 +247,62 @@ def _working_now(context: deadlines.SlaContext, now: dt.datetime) -> tuple[bool,
     return working == now, working
 
 
-@dataclass
-class Outbox:
-    """What a batch appends: timeline events and notifications, written once for the batch."""
-
-    events: list[ComplaintEvent] = field(default_factory=list)
-    notifications: list[Notification] = field(default_factory=list)
-
-
 def _act(working: list[tuple[Complaint, deadlines.SlaContext]], *, now: dt.datetime) -> int:
-    """Remind or escalate each complaint that is due for it, move every check, and write it all."""
+    """Remind or escalate each complaint that is due for it, move every check, write it all, and
+    enqueue the batch's mails as one `send_sla_notifications` task (the reminders and escalations
+    are its events: the mails are rendered by the worker, not in the sweep)."""
     pauses = deadlines.pauses_by_complaint(complaint for complaint, _ in working)
-    owners = notifications.escalation_owners(
-        organization_ids={complaint.organization_id for complaint, _ in working},
-        roles={tier.owner_role for _, context in working for tier in context.tiers})
-    outbox, acted = Outbox(), 0
+    assignees = dict(User.objects.filter(pk__in={complaint.assignee_id for complaint, _ in working}, is_active=True)
+                     .values_list("pk", "email"))
+    events: list[ComplaintEvent] = []
     for complaint, context in working:
-        acted += _act_on(complaint, context, pauses[complaint.pk], owners, outbox, now=now)
+        _act_on(complaint, context, pauses[complaint.pk], assignees, events, now=now)
     _save([complaint for complaint, _ in working], SLA_FIELDS)
-    ComplaintEvent.objects.bulk_create(outbox.events)
-    notifications.queue_prepared(outbox.notifications)
-    return acted
+    insert_instances(events)
+    if events:
+        send_sla_notifications.enqueue([event.pk for event in events])
+    return len(events)
 
 
-def _act_on(complaint: Complaint, context: deadlines.SlaContext, pauses: list[sla.Pause], owners: Owners,
-            outbox: Outbox, *, now: dt.datetime) -> bool:
+def _act_on(complaint: Complaint, context: deadlines.SlaContext, pauses: list[sla.Pause],
+            assignees: Mapping[int, str], events: list[ComplaintEvent], *, now: dt.datetime) -> None:
     timing = deadlines.next_step_timing(complaint, context, pauses)
     reminder = deadlines.is_reminder_pending(complaint, timing.clocks, context, now=now)
     escalation = deadlines.escalation_time(complaint, context, timing.pauses)
     tier = deadlines.next_tier(complaint, context)
-    acted = False
     if reminder is not None and reminder <= now:
-        _remind(complaint, outbox, now=now)
-        acted = True
+        events.append(_remind(complaint, assignees, now=now))
     elif tier is not None and escalation is not None and now > escalation:
-        _escalate(complaint, tier, owners, outbox, now=now)
-        acted = True
+        events.append(_escalate(complaint, tier, now=now))
     complaint.sla_check_at = deadlines.next_check(complaint, timing, context, now=now)
-    return acted
+
+
+@task()
+def send_sla_notifications(event_ids: list[int]) -> int:
+    """The mails of one batch of the SLA sweep: a reminder to the assignee for each reminder event,
+    an escalation to every holder of the tier's owner role for each escalation event, rendered in
+    each reader's language and queued for sending in one go; returns how many were queued."""
+    events = list(ComplaintEvent.objects.filter(pk__in=event_ids, kind__in=[EventKind.REMINDER, EventKind.ESCALATED])
+                  .select_related("complaint__organization", "complaint__assignee").order_by("pk"))
+    organization_ids = {event.organization_id for event in events}
+    tiers = {(tier.organization_id, tier.level): tier
+             for tier in EscalationTier.objects.filter(organization_id__in=organization_ids)}
+    owners = notifications.escalation_owners(organization_ids=organization_ids,
+                                             roles={tier.owner_role for tier in tiers.values()})
+    prepared: list[Notification] = []
+    for event in events:
+        complaint, url = event.complaint, _staff_url(event.complaint)
+        if event.kind == EventKind.REMINDER:
+            sent = notifications.prepare_notification(complaint=complaint, template="reminder",
+                                                      context={"complaint_url": url})
+            prepared.extend([sent] if sent is not None else [])
+        elif (tier := tiers.get((event.organization_id, event.data.get("to")))) is not None:
+            step = event.data.get("step")
+            reason = ESCALATION_REASONS[sla.Step(step)] if event.data.get("from") == 0 and step else TIER_REASON
+            prepared.extend(notifications.prepare_escalation_notifications(
+                complaint=complaint, tier=tier, owners=owners, context={"reason": reason, "complaint_url": url}))
+    notifications.queue_prepared(prepared)
+    return len(prepared)
 
 
 def _staff_url(complaint: Complaint) -> str:
@@ -277,23 +310,15 @@ def _staff_url(complaint: Complaint) -> str:
     return settings.CSM_BASE_URL.rstrip("/") + path
 
 
-def _remind(complaint: Complaint, outbox: Outbox, *, now: dt.datetime) -> None:
-    sent = notifications.prepare_notification(complaint=complaint, template="reminder",
-                                              context={"complaint_url": _staff_url(complaint)})
+def _remind(complaint: Complaint, assignees: Mapping[int, str], *, now: dt.datetime) -> ComplaintEvent:
+    """`assignees`: the e-mail of each active assignee by id."""
     complaint.last_reminded_at = now
-    outbox.events.append(moves.unsaved_event(complaint, EventKind.REMINDER, label=SYSTEM, data={
-        "step": str(deadlines.next_step(complaint)), "to": sent.to if sent else None}))
-    if sent is not None:
-        outbox.notifications.append(sent)
+    return moves.unsaved_event(complaint, EventKind.REMINDER, label=SYSTEM, data={
+        "step": str(deadlines.next_step(complaint)), "to": assignees.get(complaint.assignee_id or 0)})
 
 
-def _escalate(complaint: Complaint, tier: EscalationTier, owners: Owners, outbox: Outbox, *,
-              now: dt.datetime) -> None:
+def _escalate(complaint: Complaint, tier: EscalationTier, *, now: dt.datetime) -> ComplaintEvent:
     step = deadlines.next_step(complaint)
-    reason = ESCALATION_REASONS[step] if complaint.escalation_level == 0 and step else TIER_REASON
     before, complaint.escalation_level, complaint.escalated_at = complaint.escalation_level, tier.level, now
-    outbox.events.append(moves.unsaved_event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
-        "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None}))
-    outbox.notifications.extend(notifications.prepare_escalation_notifications(
-        complaint=complaint, tier=tier, owners=owners,
-        context={"reason": reason, "complaint_url": _staff_url(complaint)}))
+    return moves.unsaved_event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
+        "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -165,8 +166,9 @@ def delete_audited(instance: models.Model, *, actor: Any, organization_id: int |
 
 def update_in_bulk(instances: Sequence[models.Model], fields: Sequence[str]) -> None:
     """Write `fields` of many saved instances of one model, as `bulk_update` does (no save(), no
-    signals). On PostgreSQL in one `UPDATE ... FROM (VALUES ...)`: `bulk_update` builds a CASE per
-    field and row, which costs more in Python than the database needs to run the statement."""
+    signals). On PostgreSQL in one `UPDATE ... FROM jsonb_to_recordset(%s)`, the rows as one JSON
+    parameter: `bulk_update` builds a CASE per field and row, and a statement with a parameter per
+    value costs psycopg more to parse than the database needs to run it."""
     if not instances:
         return
     model = type(instances[0])
@@ -175,15 +177,15 @@ def update_in_bulk(instances: Sequence[models.Model], fields: Sequence[str]) -> 
         return
     meta, quote = model._meta, connection.ops.quote_name
     pk, *changed = columns = [_column(model, name) for name in ("pk", *fields)]
-    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field, _ in columns) + ")"
     assignments = ", ".join(f"{quote(name)} = v.{quote(name)}" for _, name in changed)
-    params = [field.get_db_prep_save(getattr(instance, field.attname), connection)
-              for instance in instances for field, _ in columns]
+    types = ", ".join(f"{quote(name)} {field.db_type(connection)}" for field, name in columns)
+    rows = [{name: _json_value(field, getattr(instance, field.attname)) for field, name in columns}
+            for instance in instances]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names come from the model
-            f"FROM (VALUES {', '.join([row] * len(instances))}) AS v ({', '.join(quote(n) for _, n in columns)}) "
-            f"WHERE t.{quote(pk[1])} = v.{quote(pk[1])}", params)
+            f"FROM jsonb_to_recordset(%s::jsonb) AS v ({types}) WHERE t.{quote(pk[1])} = v.{quote(pk[1])}",
+            [json.dumps(rows)])
 
 
 def _column(model: type[models.Model], name: str) -> tuple[models.Field[Any, Any], str]:
@@ -199,19 +201,43 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     Each row maps attribute names (`organization_id`, not `organization`) to values; every other
     concrete field takes its default, `auto_now`/`auto_now_add` fields the current time, and an
     auto-incremented primary key is left to the database. No validation, save() or signals: the
-    caller has validated the values (see `check_fields`). Unknown names are a programming error."""
+    caller has validated the values (see `check_fields`). Unknown names are a programming error.
+    On PostgreSQL the rows are one JSON parameter (`json_record`, `jsonb_populate_recordset`)."""
     if not rows:
         return []
     now = clock.now()
-    prepared = [insert_values(model, row, now) for row in rows]
-    quote, pk = connection.ops.quote_name, model._meta.pk
-    columns = ", ".join(quote(str(field.column)) for field, _value in prepared[0])
-    placeholders = "(" + ", ".join(["%s"] * len(prepared[0])) + ")"
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608 - names come from the model
-           f"VALUES {', '.join([placeholders] * len(rows))} RETURNING {quote(str(pk.column))}")
+    quote, pk, table = connection.ops.quote_name, model._meta.pk, connection.ops.quote_name(model._meta.db_table)
+    fields, _auto_pk = insert_fields(model)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    if connection.vendor == "postgresql":
+        sql = (f"INSERT INTO {table} ({columns}) SELECT {columns} "  # noqa: S608 - names come from the model
+               f"FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) WITH ORDINALITY AS r "
+               f"ORDER BY r.ordinality RETURNING {quote(str(pk.column))}")
+        params = [json.dumps([json_record(model, row, now) for row in rows])]
+    else:
+        prepared = [insert_values(model, row, now) for row in rows]
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names come from the model
+               f"VALUES {', '.join([placeholders] * len(rows))} RETURNING {quote(str(pk.column))}")
+        params = [value for row in prepared for _field, value in row]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for row in prepared for _field, value in row])
+        cursor.execute(sql, params)
         return [pk.to_python(value) for (value,) in cursor.fetchall()]
+
+
+def insert_instances(instances: Sequence[models.Model]) -> None:
+    """Save new instances of one model with `insert_rows` (one INSERT, as `bulk_create` but cheaper
+    in Python; no save() or signals) and give them their primary keys."""
+    if not instances:
+        return
+    model = type(instances[0])
+    fields, _auto_pk = insert_fields(model)
+    pks = insert_rows(model, [{field.attname: getattr(instance, field.attname) for field in fields}
+                              for instance in instances])
+    for instance, pk in zip(instances, pks, strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 def insert_values(model: type[models.Model], row: Mapping[str, Any], now: Any,
