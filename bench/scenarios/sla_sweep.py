@@ -4,7 +4,7 @@ is due, in the sweep's bounded batches, against a raw UPDATE of the same rows in
 Of the 10,000 due (see bench/seed_complaints.py), 4,000 get a reminder mailed to their assignee,
 3,000 an escalation mailed to the two quality managers, and 3,000, on a calendar outside its
 working hours, only have their check moved. The sweep runs as the worker runs it: `sla_sweep`
-called until a call finds nothing due, each call one transaction of at most BATCH_SIZE (500) locked
+called until a call finds nothing due, each call one transaction of at most BATCH_SIZE (1,000) locked
 complaints, writing with a fixed number of statements per batch and enqueueing one task that
 renders and queues the batch's mails. Those tasks then run, untimed but reported
 (`mails_per_second`), and must queue exactly the 10,000 mails. The floor then moves the check of

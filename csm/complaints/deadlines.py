@@ -138,9 +138,9 @@ def _intervals(rows: Sequence[tuple[str, dt.datetime]], starts: str, ends: str, 
 # Compute ----------------------------------------------------------------------------------------
 
 def step_clocks(complaint: Complaint, context: SlaContext, pauses: Iterable[sla.Pause],
-                steps: Iterable[sla.Step] | None = None) -> Clocks:
-    """Each step's deadline and its explanation (of `steps` only, when given); a step the calendar
-    cannot count is left out."""
+                steps: Iterable[sla.Step] | None = None, *, explain: bool = True) -> Clocks:
+    """Each step's deadline and its explanation (of `steps` only, when given; its steps empty when
+    not `explain`); a step the calendar cannot count is left out."""
     if context.policy is None or context.calendar is None:
         return {}
     pauses, clocks = tuple(pauses), Clocks()
@@ -152,7 +152,7 @@ def step_clocks(complaint: Complaint, context: SlaContext, pauses: Iterable[sla.
         try:
             target = sla.parse_target(getattr(context.policy, target_field))
             clocks[step] = sla.due_at(start=complaint.received_at, target=target, calendar=context.calendar,
-                                      pauses=relevant)
+                                      pauses=relevant, explain=explain)
         except ValueError:
             continue
     return clocks
@@ -198,7 +198,11 @@ def is_reminder_pending(complaint: Complaint, clocks: Clocks, context: SlaContex
                         now: dt.datetime) -> dt.datetime | None:
     """The reminder time, when a reminder is still to be sent for the next deadline (none was sent
     since its warning time and the deadline has not passed yet); else None."""
-    at = reminder_time(complaint, clocks, context)
+    return pending_reminder(complaint, reminder_time(complaint, clocks, context), now=now)
+
+
+def pending_reminder(complaint: Complaint, at: dt.datetime | None, *, now: dt.datetime) -> dt.datetime | None:
+    """`is_reminder_pending` with the `reminder_time` already worked out."""
     if at is None or complaint.next_due_at is None or now > complaint.next_due_at:
         return None
     if complaint.last_reminded_at is not None and complaint.last_reminded_at >= at:
@@ -220,22 +224,25 @@ def escalation_time(complaint: Complaint, context: SlaContext, pauses: Iterable[
         return due
     try:
         limit = sla.due_at(start=complaint.escalated_at, target=sla.parse_target(current.time_limit),
-                           calendar=context.calendar, pauses=pauses).due
+                           calendar=context.calendar, pauses=pauses, explain=False).due
     except ValueError:
         return due
     return None if limit is None else max(limit, due)
 
 
-def next_check(complaint: Complaint, timing: Timing, context: SlaContext, *, now: dt.datetime) -> dt.datetime | None:
+def next_check(complaint: Complaint, timing: Timing, context: SlaContext, *, now: dt.datetime,
+               known: tuple[dt.datetime | None, dt.datetime | None] | None = None) -> dt.datetime | None:
     """When the SLA sweep next has a reminder or an escalation to consider, in working time; None
-    for a closed or paused complaint, or when there is nothing left to do."""
+    for a closed or paused complaint, or when there is nothing left to do. `known`: the complaint's
+    `reminder_time` and `escalation_time`, when the caller has worked them out for its state now."""
     calendar = context.calendar
     if complaint.status == Status.CLOSED or complaint.paused_since is not None:
         return None
     if calendar is None or not calendar.schedule.has_working_time:
         return None
-    moments = [at for at in (is_reminder_pending(complaint, timing.clocks, context, now=now),
-                             escalation_time(complaint, context, timing.pauses)) if at is not None]
+    warning, escalation = known if known is not None else (
+        reminder_time(complaint, timing.clocks, context), escalation_time(complaint, context, timing.pauses))
+    moments = [at for at in (pending_reminder(complaint, warning, now=now), escalation) if at is not None]
     return sla.next_notification_time(at=min(moments), calendar=calendar) if moments else None
 
 
@@ -250,10 +257,11 @@ def timing_of(complaint: Complaint, context: SlaContext, pauses: Iterable[sla.Pa
 
 def next_step_timing(complaint: Complaint, context: SlaContext, pauses: Iterable[sla.Pause]) -> Timing:
     """`timing_of` with the clock of the next step only: all that reminders, escalations and
-    `next_check` read, for a quarter of the work (the SLA sweep times thousands at once)."""
+    `next_check` read, for a quarter of the work (the SLA sweep times thousands at once), and
+    without the explanations."""
     pauses = tuple(pauses)
     step = next_step(complaint)
-    return Timing(step_clocks(complaint, context, pauses, steps=[step] if step else []), pauses)
+    return Timing(step_clocks(complaint, context, pauses, steps=[step] if step else [], explain=False), pauses)
 
 
 def apply_clocks(complaint: Complaint, context: SlaContext, *, now: dt.datetime,

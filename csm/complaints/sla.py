@@ -216,22 +216,26 @@ class ClockState:
 # Public functions ------------------------------------------------------------------------------
 
 def due_at(*, start: dt.datetime, target: Target, calendar: bh.Calendar,
-           pauses: Iterable[Pause] = ()) -> Explanation:
-    """The due moment of `target` counted from `start` minus `pauses`, with its explanation."""
+           pauses: Iterable[Pause] = (), explain: bool = True) -> Explanation:
+    """The due moment of `target` counted from `start` minus `pauses`, with its explanation (its
+    steps left empty when not `explain`: a sweep timing thousands of complaints reads none)."""
     start = _utc(start)
     merged = merge_pauses(pauses, since=start)
-    needed, steps = _target_length(start, target, calendar)
+    needed, steps = _target_length(start, target, calendar, explain=explain)
     due, remaining = _walk(calendar, target, start, needed, merged)
     reach = due if due is not None else merged[-1].start
     paused = [(p, _paused_length(calendar, target, p, start, reach)) for p in merged
               if due is None or p.start < due]
+    total_paused = sum((length for _, length in paused), dt.timedelta()).total_seconds()
+    state = DeadlineState.SCHEDULED if due is not None else DeadlineState.PAUSED
+    if not explain:
+        return Explanation(start, target, calendar.timezone, due, state, needed.total_seconds(), total_paused,
+                           merged, ())
     steps += _pause_steps(paused, remaining)
     steps += _holiday_steps(calendar, start, reach) if target.is_working else []
-    total_paused = sum((length for _, length in paused), dt.timedelta()).total_seconds()
     if due is not None:
         steps.append(ExplanationStep(ExplanationKind.DUE, due, {
             "target_seconds": needed.total_seconds(), "paused_seconds": total_paused}))
-    state = DeadlineState.SCHEDULED if due is not None else DeadlineState.PAUSED
     return Explanation(start, target, calendar.timezone, due, state, needed.total_seconds(), total_paused,
                        merged, _ordered(steps))
 
@@ -341,10 +345,10 @@ def _walk(cal: bh.Calendar, target: Target, start: dt.datetime, needed: dt.timed
     return _advance(cal, target, at, remaining), dt.timedelta()
 
 
-def _target_length(start: dt.datetime, target: Target,
-                   cal: bh.Calendar) -> tuple[dt.timedelta, list[ExplanationStep]]:
+def _target_length(start: dt.datetime, target: Target, cal: bh.Calendar, *,
+                   explain: bool = True) -> tuple[dt.timedelta, list[ExplanationStep]]:
     """The counted time the target stands for, and the explanation steps of the unpaused count."""
-    steps = _start_steps(start, target, cal)
+    steps = _start_steps(start, target, cal) if explain else []
     if target.unit in ("working_hours", "calendar_hours"):
         return dt.timedelta(hours=target.amount), steps
     if target.unit == "working_days":
@@ -353,8 +357,9 @@ def _target_length(start: dt.datetime, target: Target,
     else:
         end = _end_of_day(cal.local_date(start) + dt.timedelta(days=target.amount), cal)
         kind = ExplanationKind.CALENDAR_DAYS
-    last_day = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone).date()
-    steps.append(ExplanationStep(kind, end, {"days": target.amount, "last_day": last_day.isoformat()}))
+    if explain:
+        last_day = (end - dt.timedelta(microseconds=1)).astimezone(cal.zone).date()
+        steps.append(ExplanationStep(kind, end, {"days": target.amount, "last_day": last_day.isoformat()}))
     return _length(cal, target, start, end), steps
 
 

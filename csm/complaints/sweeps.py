@@ -53,7 +53,7 @@ from csm.core.business_hours import Calendar
 from csm.core.models import AuditEvent, BusinessCalendar
 from csm.core.writes import insert_instances, update_in_bulk
 
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 STALE_GRACE = dt.timedelta(minutes=2)
 SYSTEM = "system"
 CLOCK_FIELDS = [*deadlines.DUE_FIELDS, "sla_policy", "next_due_at", "sla_check_at", "deadlines_computed_at"]
@@ -267,14 +267,17 @@ def _act(working: list[tuple[Complaint, deadlines.SlaContext]], *, now: dt.datet
 def _act_on(complaint: Complaint, context: deadlines.SlaContext, pauses: list[sla.Pause],
             assignees: Mapping[int, str], events: list[ComplaintEvent], *, now: dt.datetime) -> None:
     timing = deadlines.next_step_timing(complaint, context, pauses)
-    reminder = deadlines.is_reminder_pending(complaint, timing.clocks, context, now=now)
+    # Each worked out once: a reminder leaves both as they are, an escalation its own to redo.
+    warning = deadlines.reminder_time(complaint, timing.clocks, context)
     escalation = deadlines.escalation_time(complaint, context, timing.pauses)
+    reminder = deadlines.pending_reminder(complaint, warning, now=now)
     tier = deadlines.next_tier(complaint, context)
     if reminder is not None and reminder <= now:
         events.append(_remind(complaint, assignees, now=now))
     elif tier is not None and escalation is not None and now > escalation:
         events.append(_escalate(complaint, tier, now=now))
-    complaint.sla_check_at = deadlines.next_check(complaint, timing, context, now=now)
+        escalation = deadlines.escalation_time(complaint, context, timing.pauses)
+    complaint.sla_check_at = deadlines.next_check(complaint, timing, context, now=now, known=(warning, escalation))
 
 
 @task()

@@ -282,8 +282,15 @@ def _json_value(field: models.Field[Any, Any], value: Any) -> Any:
     """`value` as PostgreSQL reads it from JSON into the field's column type."""
     if value is None or isinstance(field, models.JSONField):
         return value  # a JSON column takes the value itself, nested
-    if type(value) is str and isinstance(field, models.CharField | models.TextField):
-        return value  # what get_db_prep_save would return, at a fraction of the cost
+    # What get_db_prep_save would give, at a fraction of the cost, for the commonest values.
+    kind = type(value)
+    if kind is str and isinstance(field, models.CharField | models.TextField):
+        return value
+    if (kind is int and isinstance(field, models.IntegerField | models.ForeignKey)) or (
+            kind is bool and isinstance(field, models.BooleanField)):
+        return value
+    if kind is dt.datetime and value.tzinfo is not None and isinstance(field, models.DateTimeField):
+        return value.isoformat()
     value = field.get_db_prep_save(value, connection)
     if value is None or isinstance(value, bool | int | float | str):
         return value

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -553,3 +554,15 @@ def test_the_counted_time_up_to_the_due_date_is_the_target(cal, start, target, s
 
     assert (state.remaining_working_seconds, state.elapsed_working_seconds) == (0, deadline.target_seconds)
     assert state.status in {ClockStatus.WARNING, ClockStatus.PAUSED}
+
+
+@given(start=st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2027, 12, 31),
+                          timezones=st.just(UTC)),
+       amount=st.integers(min_value=1, max_value=40), unit=st.sampled_from(["h", "wd", "d"]))
+@settings(max_examples=60, deadline=None)
+def test_an_unexplained_deadline_is_the_explained_one_without_its_steps(start, amount, unit):
+    target = sla.parse_target(f"{amount}{unit}")
+    pauses = (sla.Pause(start=start + dt.timedelta(hours=3), end=start + dt.timedelta(hours=30)),)
+    explained = sla.due_at(start=start, target=target, calendar=PL, pauses=pauses)
+    lean = sla.due_at(start=start, target=target, calendar=PL, pauses=pauses, explain=False)
+    assert lean == replace(explained, steps=())
