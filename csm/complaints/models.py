@@ -345,7 +345,9 @@ class Complaint(OrgScopedModel):
             models.Index(fields=["organization", "deadlines_computed_at"], name="complaint_deadlines_age",
                          condition=~models.Q(status=Status.CLOSED.value)),
             # The SLA sweep reads across organisations, so this one does not lead with the tenant key.
-            models.Index(fields=["sla_check_at"], name="complaint_sla_check",
+            # With the id: the sweep's order, so a batch reads its rows and no more, however many
+            # complaints share a check time (all those deferred to Monday 9:00, say).
+            models.Index(fields=["sla_check_at", "id"], name="complaint_sla_check_id",
                          condition=models.Q(sla_check_at__isnull=False)),
             # The single-column indexes of the nullable references, for the database's checks when a
             # referenced row is deleted, hold only the complaints that have one: most do not, and an

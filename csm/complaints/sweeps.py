@@ -50,6 +50,7 @@ from csm.complaints.services import moves
 from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.business_hours import Calendar
+from csm.core.lookups import loaded
 from csm.core.models import AuditEvent, BusinessCalendar
 from csm.core.writes import insert_instances, update_in_bulk
 
@@ -58,10 +59,10 @@ STALE_GRACE = dt.timedelta(minutes=2)
 SYSTEM = "system"
 CLOCK_FIELDS = [*deadlines.DUE_FIELDS, "sla_policy", "next_due_at", "sla_check_at", "deadlines_computed_at"]
 SLA_FIELDS = ["last_reminded_at", "escalation_level", "escalated_at", "sla_check_at"]
-# What `sla_sweep` reads of a complaint (the rest of the row is never loaded).
-SWEEP_FIELDS = ("id", "organization", "received_at", "status", "priority", "category", "assignee", "sla_policy",
-                "paused_since", "next_due_at", "deadlines_computed_at", "updated_at", *SLA_FIELDS,
-                *(name for fields in deadlines.STEP_FIELDS.values() for name in fields[1:]))
+# What `sla_sweep` reads of a complaint (the rest of the row is never loaded), by attribute name.
+SWEEP_COLUMNS = ("id", "organization_id", "received_at", "status", "priority", "category_id", "assignee_id",
+                 "sla_policy_id", "paused_since", "next_due_at", "deadlines_computed_at", "updated_at", *SLA_FIELDS,
+                 *(name for fields in deadlines.STEP_FIELDS.values() for name in fields[1:]))
 ESCALATION_REASONS = {
     sla.Step.ACKNOWLEDGE: _("The deadline to acknowledge the complaint has passed."),
     sla.Step.ASSESS: _("The deadline to assess the complaint has passed."),
@@ -214,13 +215,12 @@ def sla_sweep(limit: int = BATCH_SIZE) -> int:
     one INSERT each for events, notifications and their send tasks."""
     now = clock.now()
     with transaction.atomic():
-        due = list(
+        due = loaded(Complaint, SWEEP_COLUMNS, (
             Complaint.objects.filter(sla_check_at__lte=now, paused_since__isnull=True)
             .exclude(status=Status.CLOSED)
             .select_for_update(skip_locked=True)
-            .only(*SWEEP_FIELDS)
-            .order_by("sla_check_at", "id")[:limit]
-        )
+            .order_by("sla_check_at", "id")
+            .values_list(*SWEEP_COLUMNS)[:limit]))
         contexts = Contexts({complaint.organization_id for complaint in due})
         contexts.load_policies(complaint.sla_policy_id for complaint in due)
         working: list[tuple[Complaint, deadlines.SlaContext]] = []
