@@ -52,7 +52,7 @@ from csm.core import clock
 from csm.core.business_hours import Calendar
 from csm.core.lookups import loaded
 from csm.core.models import AuditEvent, BusinessCalendar
-from csm.core.writes import insert_instances, update_in_bulk
+from csm.core.writes import insert_instances, insert_rows, update_in_bulk
 
 BATCH_SIZE = 1000
 STALE_GRACE = dt.timedelta(minutes=2)
@@ -254,18 +254,18 @@ def _act(working: list[tuple[Complaint, deadlines.SlaContext]], *, now: dt.datet
     pauses = deadlines.pauses_by_complaint(complaint for complaint, _ in working)
     assignees = dict(User.objects.filter(pk__in={complaint.assignee_id for complaint, _ in working}, is_active=True)
                      .values_list("pk", "email"))
-    events: list[ComplaintEvent] = []
+    events: list[dict[str, Any]] = []
     for complaint, context in working:
         _act_on(complaint, context, pauses[complaint.pk], assignees, events, now=now)
     _save([complaint for complaint, _ in working], SLA_FIELDS)
-    insert_instances(events)
-    if events:
-        send_sla_notifications.enqueue([event.pk for event in events])
-    return len(events)
+    event_ids = insert_rows(ComplaintEvent, events)
+    if event_ids:
+        send_sla_notifications.enqueue(event_ids)
+    return len(event_ids)
 
 
 def _act_on(complaint: Complaint, context: deadlines.SlaContext, pauses: list[sla.Pause],
-            assignees: Mapping[int, str], events: list[ComplaintEvent], *, now: dt.datetime) -> None:
+            assignees: Mapping[int, str], events: list[dict[str, Any]], *, now: dt.datetime) -> None:
     timing = deadlines.next_step_timing(complaint, context, pauses)
     # Each worked out once: a reminder leaves both as they are, an escalation its own to redo.
     warning = deadlines.reminder_time(complaint, timing.clocks, context)
@@ -313,15 +313,16 @@ def _staff_url(complaint: Complaint) -> str:
     return settings.CSM_BASE_URL.rstrip("/") + path
 
 
-def _remind(complaint: Complaint, assignees: Mapping[int, str], *, now: dt.datetime) -> ComplaintEvent:
-    """`assignees`: the e-mail of each active assignee by id."""
+def _remind(complaint: Complaint, assignees: Mapping[int, str], *, now: dt.datetime) -> dict[str, Any]:
+    """The reminder's event row; `assignees`: the e-mail of each active assignee by id."""
     complaint.last_reminded_at = now
-    return moves.unsaved_event(complaint, EventKind.REMINDER, label=SYSTEM, data={
+    return moves.event_row(complaint, EventKind.REMINDER, label=SYSTEM, data={
         "step": str(deadlines.next_step(complaint)), "to": assignees.get(complaint.assignee_id or 0)})
 
 
-def _escalate(complaint: Complaint, tier: EscalationTier, *, now: dt.datetime) -> ComplaintEvent:
+def _escalate(complaint: Complaint, tier: EscalationTier, *, now: dt.datetime) -> dict[str, Any]:
+    """The escalation's event row."""
     step = deadlines.next_step(complaint)
     before, complaint.escalation_level, complaint.escalated_at = complaint.escalation_level, tier.level, now
-    return moves.unsaved_event(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
+    return moves.event_row(complaint, EventKind.ESCALATED, label=SYSTEM, body=tier.name, data={
         "from": before, "to": tier.level, "tier": tier.name, "step": str(step) if step else None})
