@@ -126,7 +126,8 @@ def _thread(organization: Organization, mail: ParsedMail) -> Complaint | None:
     if mail.references:
         for model in (Notification, ComplaintEvent, InboundMail):
             found = (model.objects.filter(organization=organization, message_id__in=mail.references,
-                                          complaint__isnull=False).values_list("complaint_id", flat=True).first())
+                                          complaint__isnull=False).exclude(message_id="")
+                     .values_list("complaint_id", flat=True).first())
             if found:
                 return Complaint.objects.get(pk=found)
     match = _REFERENCE.search(mail.subject)
