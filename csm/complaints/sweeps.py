@@ -50,6 +50,7 @@ from csm.complaints.services import moves
 from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.business_hours import Calendar
+from csm.core.db_adapters import fast_rows
 from csm.core.lookups import loaded
 from csm.core.models import AuditEvent, BusinessCalendar
 from csm.core.writes import insert_instances, insert_rows, update_in_bulk
@@ -60,9 +61,10 @@ SYSTEM = "system"
 CLOCK_FIELDS = [*deadlines.DUE_FIELDS, "sla_policy", "next_due_at", "sla_check_at", "deadlines_computed_at"]
 SLA_FIELDS = ["last_reminded_at", "escalation_level", "escalated_at", "sla_check_at"]
 # What `sla_sweep` reads of a complaint (the rest of the row is never loaded), by attribute name.
+# Not `sla_check_at` and `updated_at`, which it sets without reading.
 SWEEP_COLUMNS = ("id", "organization_id", "received_at", "status", "priority", "category_id", "assignee_id",
-                 "sla_policy_id", "paused_since", "next_due_at", "deadlines_computed_at", "updated_at", *SLA_FIELDS,
-                 *(name for fields in deadlines.STEP_FIELDS.values() for name in fields[1:]))
+                 "sla_policy_id", "paused_since", "next_due_at", "last_reminded_at", "escalation_level",
+                 "escalated_at", *(name for fields in deadlines.STEP_FIELDS.values() for name in fields[1:]))
 ESCALATION_REASONS = {
     sla.Step.ACKNOWLEDGE: _("The deadline to acknowledge the complaint has passed."),
     sla.Step.ASSESS: _("The deadline to assess the complaint has passed."),
@@ -215,7 +217,7 @@ def sla_sweep(limit: int = BATCH_SIZE) -> int:
     one INSERT each for events, notifications and their send tasks."""
     now = clock.now()
     with transaction.atomic():
-        due = loaded(Complaint, SWEEP_COLUMNS, (
+        due = loaded(Complaint, SWEEP_COLUMNS, fast_rows(
             Complaint.objects.filter(sla_check_at__lte=now, paused_since__isnull=True)
             .exclude(status=Status.CLOSED)
             .select_for_update(skip_locked=True)
