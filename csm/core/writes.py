@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
+from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 
 from csm.core import clock
@@ -238,6 +239,35 @@ def insert_instances(instances: Sequence[models.Model]) -> None:
         instance.pk = pk
         instance._state.adding = False
         instance._state.db = connection.alias
+
+
+def inserted_instance(model: type[M], row: Mapping[str, Any], now: Any) -> M:
+    """The saved instance an INSERT of `row` (with its primary key) made, every field set as
+    `insert_rows` filled it, built without Model.__init__ (which walks every field of a wide model
+    with the cost of a keyword call each; the public intake builds one per request)."""
+    fields, _constant = _json_fields(model)
+    defaults = _python_defaults(model)
+    values = dict(defaults)
+    for field in fields:
+        if field.attname in row:
+            values[field.attname] = row[field.attname]
+        elif field.attname not in defaults:
+            values[field.attname] = _insert_value(field, row, now)
+    values[model._meta.pk.attname] = row[model._meta.pk.attname]
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance
+
+
+@functools.cache
+def _python_defaults(model: type[models.Model]) -> dict[str, Any]:
+    """The attribute values of the fields whose default is a constant (see `_json_fields`)."""
+    fields, _auto_pk = insert_fields(model)
+    return {field.attname: field.get_default() for field in fields
+            if not (field.has_default() and callable(field.default)) and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)}
 
 
 def insert_values(model: type[models.Model], row: Mapping[str, Any], now: Any,

@@ -29,7 +29,7 @@ from csm.core import clock
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput, PermissionDenied
 from csm.core.queueing import on_database
-from csm.core.writes import check_fields
+from csm.core.writes import check_fields, inserted_instance
 
 logger = logging.getLogger(__name__)
 
@@ -229,8 +229,8 @@ def _insert(organization: Organization, data: dict[str, Any], received_at: dt.da
         row.update(idempotency_scope=key.scope, idempotency_key=key.key, request_digest=key.digest)
     prefix = f"C-{received_at.astimezone(ZoneInfo(organization.timezone)).year}-"
     pk = intake_rows.write(intake_rows.NewComplaint(row=row, reference_prefix=prefix, count=count))
-    complaint = Complaint(pk=pk, reference=intake_rows.reference(prefix, pk), created_at=now, updated_at=now, **row)
-    complaint._state.adding = False
+    complaint = inserted_instance(Complaint, {**row, "id": pk, "reference": intake_rows.reference(prefix, pk),
+                                              "created_at": now, "updated_at": now}, now)
     complaint.organization = organization
     return complaint
 

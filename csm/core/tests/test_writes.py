@@ -20,6 +20,7 @@ from csm.core.writes import (
     create_audited,
     delete_audited,
     insert_rows,
+    inserted_instance,
     json_record,
     resolve_reference,
     update_audited,
@@ -243,3 +244,17 @@ def test_a_json_record_populated_by_postgresql_is_the_row_insert_rows_writes(acm
     differing = {key for key in first if first[key] != second[key]}
     assert differing <= {"id", "name", "created_at", "updated_at"}
     assert {"id", "name"} <= differing
+
+
+def test_inserted_instance_is_the_row_the_database_holds(acme):
+    row = {"organization_id": acme.pk, "name": "Office", "timezone": "Europe/Warsaw", "country": "PL",
+           "created_at": NOW, "updated_at": NOW}
+    (pk,) = insert_rows(BusinessCalendar, [row])
+    built = inserted_instance(BusinessCalendar, {**row, "id": pk}, NOW)
+    stored = BusinessCalendar.objects.get(pk=pk)
+    assert built == stored and not built._state.adding and built.get_deferred_fields() == set()
+    for field in BusinessCalendar._meta.concrete_fields:
+        assert getattr(built, field.attname) == getattr(stored, field.attname), field.name
+    built.name = "Front office"
+    built.save(update_fields=["name"])
+    assert BusinessCalendar.objects.get(pk=pk).name == "Front office"
