@@ -19,6 +19,7 @@ from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday, Worki
 from csm.core.writes import (
     create_audited,
     delete_audited,
+    check_fields,
     insert_rows,
     inserted_instance,
     json_record,
@@ -258,3 +259,37 @@ def test_inserted_instance_is_the_row_the_database_holds(acme):
     built.name = "Front office"
     built.save(update_fields=["name"])
     assert BusinessCalendar.objects.get(pk=pk).name == "Front office"
+
+
+# check_fields -----------------------------------------------------------------------------------
+
+CHECKED = ("channel", "complainant_name", "complainant_email", "complainant_phone", "preferred_contact",
+           "description", "remedy_sought", "severity")
+
+
+@pytest.mark.parametrize(("data", "bad"), [
+    ({"channel": "web", "complainant_name": "Jan", "description": "Cold room"}, set()),
+    ({"channel": "web", "complainant_name": "Jan", "description": "Cold", "complainant_email": "", "complainant_phone": "",
+      "remedy_sought": ""}, set()),
+    ({"channel": "pigeon", "complainant_name": "", "description": "Cold"}, {"channel", "complainant_name"}),
+    ({"channel": "web", "complainant_name": "J" * 201, "description": "", "complainant_email": "not-mail"},
+     {"complainant_name", "description", "complainant_email"}),
+    ({"channel": "web", "complainant_name": "Jan", "description": "Cold", "preferred_contact": "fax",
+      "severity": "apocalyptic"}, {"preferred_contact", "severity"}),
+])
+def test_check_fields_finds_what_full_clean_finds(acme, data, bad):
+    from csm.complaints.models import Complaint
+
+    try:
+        check_fields(Complaint, data, fields=CHECKED)
+        found: set[str] = set()
+    except InvalidInput as exc:
+        found = {error["field"] for error in exc.detail}
+    assert found == bad
+    complaint = Complaint(organization=acme, reference="C-1", received_at=NOW, tracking_secret="s", **data)
+    try:
+        complaint.full_clean(exclude=[f.name for f in Complaint._meta.fields if f.name not in CHECKED])
+        by_django: set[str] = set()
+    except ValidationError as exc:
+        by_django = set(exc.message_dict)
+    assert found == by_django
