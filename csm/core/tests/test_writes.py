@@ -17,9 +17,9 @@ from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput, NotFound
 from csm.core.models import AuditEvent, BusinessCalendar, CalendarHoliday, WorkingInterval
 from csm.core.writes import (
+    check_fields,
     create_audited,
     delete_audited,
-    check_fields,
     insert_rows,
     inserted_instance,
     json_record,
