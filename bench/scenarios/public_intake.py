@@ -15,7 +15,7 @@ and inserts one row into a table as wide as complaints_complaint (same columns, 
 its primary key). Targets: throughput at least 0.6 of the floor's, p99 at most 2x the floor's; no
 errors, and exactly one complaint stored per acknowledged request.
 
-The runs alternate (floor, CSM, floor, CSM) after a warm-up of each, so drift hits both alike.
+The runs alternate (floor, CSM, four times each) after a warm-up of each, so drift hits both alike.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from csm.complaints.models import Complaint, Notification, SlaPolicy
 NAME = "public_intake"
 CLIENTS = 32
 WARMUP = 200
-ROUNDS = 2
+ROUNDS = 4
 SLUG = "bench-intake"
 TARGET_MIN_THROUGHPUT = 0.6
 TARGET_P99 = 2.0
