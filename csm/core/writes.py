@@ -21,12 +21,12 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 
 from csm.core import clock
 from csm.core.audit import diff, record_event, snapshot
 from csm.core.errors import Conflict, InvalidInput, NotFound
+from csm.core.lookups import loaded
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
@@ -254,20 +254,20 @@ def inserted_instance(model: type[M], row: Mapping[str, Any], now: Any) -> M:
         elif field.attname not in defaults:
             values[field.attname] = _insert_value(field, row, now)
     values[model._meta.pk.attname] = row[model._meta.pk.attname]
-    instance = model.__new__(model)
-    instance.__dict__.update(values)
-    instance._state = ModelState()
-    instance._state.adding, instance._state.db = False, connection.alias
-    return instance
+    return loaded(model, list(values), [list(values.values())], using=connection.alias)[0]
 
 
 @functools.cache
 def _python_defaults(model: type[models.Model]) -> dict[str, Any]:
     """The attribute values of the fields whose default is a constant (see `_json_fields`)."""
     fields, _auto_pk = insert_fields(model)
-    return {field.attname: field.get_default() for field in fields
-            if not (field.has_default() and callable(field.default)) and not getattr(field, "auto_now", False)
-            and not getattr(field, "auto_now_add", False)}
+    return {field.attname: field.get_default() for field in fields if _constant_default(field)}
+
+
+def _constant_default(field: models.Field[Any, Any]) -> bool:
+    """Whether the value an INSERT gives the field when the row has none is always the same."""
+    return (not (field.has_default() and callable(field.default)) and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False))
 
 
 def insert_values(model: type[models.Model], row: Mapping[str, Any], now: Any,
@@ -303,8 +303,7 @@ def _json_fields(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any
     (none, or one that is not a callable; not auto_now)."""
     fields, _auto_pk = insert_fields(model)
     constant = {str(field.column): _json_value(field, field.get_default()) for field in fields
-                if not (field.has_default() and callable(field.default)) and not getattr(field, "auto_now", False)
-                and not getattr(field, "auto_now_add", False)}
+                if _constant_default(field)}
     return fields, constant
 
 
