@@ -274,11 +274,17 @@ def insert_values(model: type[models.Model], row: Mapping[str, Any], now: Any,
                   ) -> list[tuple[models.Field[Any, Any], Any]]:
     """The (field, database value) pairs an INSERT of `row` writes, in column order: as
     `insert_rows` fills them, for a caller that builds its own statement."""
-    fields, auto_pk = insert_fields(model)
-    known = {field.attname for field in fields}
-    if unknown := set(row) - known - ({model._meta.pk.attname} if auto_pk else set()):
-        raise ValueError(f"{model._meta.label} has no column {sorted(unknown)}.")
+    fields, _auto_pk = insert_fields(model)
+    _check_columns(model, row)
     return [(field, field.get_db_prep_save(_insert_value(field, row, now), connection)) for field in fields]
+
+
+def _check_columns(model: type[models.Model], row: Mapping[str, Any]) -> None:
+    """ValueError for a name that is not an insert's column (a programming error)."""
+    fields, auto_pk = insert_fields(model)
+    unknown = set(row) - {field.attname for field in fields} - ({model._meta.pk.attname} if auto_pk else set())
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no column {sorted(unknown)}.")
 
 
 def json_record(model: type[models.Model], row: Mapping[str, Any], now: Any) -> dict[str, Any]:
@@ -287,9 +293,7 @@ def json_record(model: type[models.Model], row: Mapping[str, Any], now: Any) -> 
     parameter, so a statement that writes several rows stays short and its parameters few (psycopg
     caches the parsing of such a statement, not of one with fifty parameters or more)."""
     fields, constant = _json_fields(model)
-    unknown = set(row) - {field.attname for field in fields}
-    if unknown - ({model._meta.pk.attname} if insert_fields(model)[1] else set()):
-        raise ValueError(f"{model._meta.label} has no column {sorted(unknown)}.")
+    _check_columns(model, row)
     record = dict(constant)
     for field in fields:
         if field.attname in row or field.column not in constant:

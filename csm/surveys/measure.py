@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-Z95 = 1.959963984540054
+from csm.core.stats import Z95, wilson
+
 ALPHA = 0.05
 QUADRANTS = ("concentrate_here", "keep_up", "low_priority", "possible_overkill")
 
@@ -329,19 +330,10 @@ def _index(counted: Tally, spec: Spec, weights: Sequence[float]) -> dict[str, fl
     return {"value": value, "ci_low": value - half, "ci_high": value + half}
 
 
-def _rate(counted: Tally) -> dict[str, float | None]:
-    return wilson(counted.overall_satisfied, counted.overall_n)
-
-
-def wilson(successes: float, n: float, z: float = Z95) -> dict[str, float | None]:
-    """The share with its Wilson score interval (standards.md §3.10)."""
-    if n <= 0:
-        return {"value": None, "ci_low": None, "ci_high": None, "n": 0}
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return {"value": p, "ci_low": max(0.0, centre - half), "ci_high": min(1.0, centre + half), "n": int(n)}
+def _rate(counted: Tally) -> dict[str, float | int | None]:
+    """The satisfied share of the overall ratings with its Wilson interval (core.stats.wilson)."""
+    share = wilson(int(counted.overall_satisfied), int(counted.overall_n))
+    return {"value": share.p, "ci_low": share.low, "ci_high": share.high, "n": share.n}
 
 
 def _nps(counted: Tally) -> dict[str, Any]:
@@ -434,7 +426,8 @@ def nps_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str,
 
 
 def rate_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The change of a share from `before` to `after` (outputs of `wilson`), pooled two-proportion z."""
+    """The change of a share from `before` to `after` (satisfaction rates of `measures`), by a pooled
+    two-proportion z-test."""
     if not before or not after or not before["n"] or not after["n"]:
         return None
     n1, n2 = before["n"], after["n"]

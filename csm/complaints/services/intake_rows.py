@@ -49,22 +49,19 @@ def write(new: NewComplaint) -> int:
     """Write the rows and return the complaint's id. A reused Idempotency-Key raises IntegrityError
     and a count over its limit RateLimited; either leaves nothing written by a single statement
     (`one_statement`), and otherwise the caller's transaction must roll back."""
-    if connection.vendor == "postgresql":
-        pk, counts = _one_statement(new)
-    else:
-        pk, counts = _statements(new)
+    return _one_statement(new) if connection.vendor == "postgresql" else _statements(new)
+
+
+def _statements(new: NewComplaint) -> int:
+    """SQLite: the rows, then the count, judged here (the caller's transaction undoes a refusal)."""
+    (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{secrets.token_hex(8)}"}])
+    Complaint.objects.filter(pk=pk).update(reference=reference(new.reference_prefix, pk))
     if new.count is not None:
-        intake_limits.refuse_if_over(new.count, counts)
+        intake_limits.refuse_if_over(new.count, intake_limits.increment(new.count))
     return pk
 
 
-def _statements(new: NewComplaint) -> tuple[int, dict[str, int]]:
-    (pk,) = insert_rows(Complaint, [{**new.row, "reference": f"tmp-{secrets.token_hex(8)}"}])
-    Complaint.objects.filter(pk=pk).update(reference=reference(new.reference_prefix, pk))
-    return pk, intake_limits.increment(new.count) if new.count is not None else {}
-
-
-def _one_statement(new: NewComplaint) -> tuple[int, dict[str, int]]:
+def _one_statement(new: NewComplaint) -> int:
     """Each row goes in as one JSON parameter (`json_record`), completed inside the statement with
     what only the statement knows: the complaint's id, and the reference and references built on it."""
     now = clock.now()
@@ -84,8 +81,8 @@ def _one_statement(new: NewComplaint) -> tuple[int, dict[str, int]]:
         if getattr(exc.__cause__, "sqlstate", None) == intake_limits.REFUSED_SQLSTATE:
             raise intake_limits.refusal() from None
         raise
-    (pk,) = [row[0] for row in rows if row[0] is not None]
-    return int(pk), {key: count for pk_, key, count in rows if pk_ is None}
+    (pk,) = [row[0] for row in rows if row[0] is not None]  # the counts' rows passed their limits
+    return int(pk)
 
 
 @functools.cache
