@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csm.accounts",
     "csm.catalogue",
     "csm.complaints",
+    "csm.surveys",
     "csm.web",
     "csm.demo",
 ]

@@ -35,19 +35,24 @@ COMPLAINTS_CONFIGURE = "complaints.configure"
 COMPLAINTS_PERSONAL_DATA = "complaints.personal_data"
 # Aggregates only (ISO 10002 8.2-8.4): for those who monitor and review, not for case handlers.
 COMPLAINTS_ANALYTICS = "complaints.analytics"
+SURVEYS_VIEW = "surveys.view"
+SURVEYS_MANAGE = "surveys.manage"  # build, publish, close, distribute, quotas
+SURVEYS_KEY_IN = "surveys.key_in"  # paper forms, typed in by staff
+SURVEYS_FOLLOW_UP = "surveys.follow_up"  # the closed loop: follow-up tasks
+SURVEYS_ANALYTICS = "surveys.analytics"  # dashboards and exports (aggregates only)
 
-_EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API, COMPLAINTS_VIEW}
-_HANDLING = {COMPLAINTS_HANDLE, COMPLAINTS_PERSONAL_DATA}
+_EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API, COMPLAINTS_VIEW, SURVEYS_VIEW}
+_HANDLING = {COMPLAINTS_HANDLE, COMPLAINTS_PERSONAL_DATA, SURVEYS_KEY_IN, SURVEYS_FOLLOW_UP}
 _MANAGING = {MANAGE_UNITS, EDIT_CATALOGUE, EDIT_CALENDARS, VIEW_AUDIT, COMPLAINTS_APPROVE, COMPLAINTS_CONFIGURE,
-             COMPLAINTS_ANALYTICS}
+             COMPLAINTS_ANALYTICS, SURVEYS_MANAGE, SURVEYS_ANALYTICS}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORG_ADMIN: frozenset(_EVERYONE | _HANDLING | _MANAGING | {MANAGE_MEMBERS}),
     Role.QUALITY_MANAGER: frozenset(_EVERYONE | _HANDLING | _MANAGING),
     Role.COMPLAINT_HANDLER: frozenset(_EVERYONE | _HANDLING),
-    Role.INSPECTOR: frozenset(_EVERYONE),
-    Role.ASSESSOR: frozenset(_EVERYONE | {VIEW_AUDIT, COMPLAINTS_ANALYTICS}),
-    Role.VIEWER: frozenset(_EVERYONE | {COMPLAINTS_ANALYTICS}),
+    Role.INSPECTOR: frozenset(_EVERYONE | {SURVEYS_KEY_IN}),
+    Role.ASSESSOR: frozenset(_EVERYONE | {VIEW_AUDIT, COMPLAINTS_ANALYTICS, SURVEYS_ANALYTICS}),
+    Role.VIEWER: frozenset(_EVERYONE | {COMPLAINTS_ANALYTICS, SURVEYS_ANALYTICS}),
 }
 
 
