@@ -16,6 +16,10 @@ from csm.complaints.public_api import public_router as complaints_public_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
 from csm.core.api_renderer import FastJSONRenderer
+from csm.surveys.api import public_router as surveys_public_router
+from csm.surveys.api import router as surveys_router
+from csm.surveys.dashboard_api import router as survey_dashboard_router
+from csm.surveys.distribution_api import router as survey_distribution_router
 from csm.core.errors import NotFound
 
 api = NinjaAPI(
@@ -42,6 +46,10 @@ api.add_router("", analytics_router)
 api.add_router("", complaints_router)
 api.add_router("", complaint_config_router)
 api.add_router("", privacy_router)
+api.add_router("", surveys_public_router)
+api.add_router("", survey_dashboard_router)
+api.add_router("", survey_distribution_router)
+api.add_router("", surveys_router)
 
 # Registered last, so it only answers what no router matched: an unknown URL under /api/v1/ gets
 # the JSON error shape instead of the HTML 404 page. New routers go above this line.

@@ -49,6 +49,15 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("Complaint settings"), "complaints:config_home", roles.COMPLAINTS_CONFIGURE),
         NavItem(_("Public complaint page"), "complaints_public:how_to", roles.COMPLAINTS_VIEW),
     )),
+    NavSection(_("Surveys"), (
+        NavItem(_("Surveys"), "surveys:list", roles.SURVEYS_VIEW),
+        NavItem(_("Satisfaction dashboard"), "surveys:dashboard", roles.SURVEYS_ANALYTICS),
+        NavItem(_("Follow-ups"), "surveys:follow_ups", roles.SURVEYS_FOLLOW_UP),
+        NavItem(_("Item bank"), "surveys:items", roles.SURVEYS_MANAGE),
+        NavItem(_("Contacts and invitations"), "surveys:invitations", roles.SURVEYS_MANAGE),
+        NavItem(_("Paper forms"), "surveys:paper", roles.SURVEYS_KEY_IN),
+        NavItem(_("Sample size calculator"), "surveys:sample_size", roles.SURVEYS_VIEW),
+    )),
     NavSection(_("Administration"), (
         NavItem(_("Organisation settings"), "accounts:settings", roles.MANAGE_MEMBERS),
         NavItem(_("Audit trail"), "core:audit", roles.VIEW_AUDIT),

@@ -9,6 +9,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("csm.accounts.urls")),
     path("o/<slug:org_slug>/catalogue/", include("csm.catalogue.urls")),
     path("o/<slug:org_slug>/complaints/", include("csm.complaints.urls")),
+    path("o/<slug:org_slug>/surveys/", include("csm.surveys.urls")),
     path("c/<slug:org_slug>/", include("csm.complaints.public_urls")),
+    path("s/", include("csm.surveys.public_urls")),
     path("o/<slug:org_slug>/", include("csm.core.urls")),
 ]
