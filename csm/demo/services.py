@@ -25,6 +25,7 @@ from csm.demo.hotels import HOTELS_ORG
 from csm.demo.purge import purge_organizations
 from csm.demo.seeding import DEMO_PASSWORD, SEEDED_AT, OrgBuilder, SeededOrganization, record_seeded
 from csm.demo.spec import OrgSpec
+from csm.demo.surveys import seed_surveys
 from csm.demo.telecom import TELECOM_ORG
 
 DEMO_ORGS: tuple[OrgSpec, ...] = (HOTELS_ORG, TELECOM_ORG)
@@ -71,6 +72,8 @@ def seed_demo(*, seed: int, scale: int) -> DemoResult:
         ]
         for item in seeded:
             _add_complaints(item, seed=seed, today=today)
+            item.counts.update(seed_surveys(item.organization, admin=item.people["admin"], scale=scale, today=today,
+                                            rng=random.Random(f"{seed}/{item.organization.slug}/surveys")))  # noqa: S311
         shared = _add_shared_user(seeded, password_hash)
         token = _demo_token(seeded[0])
         for item in seeded:

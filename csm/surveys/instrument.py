@@ -267,6 +267,13 @@ def check_answers(content: Mapping[str, Any], raw: Mapping[str, Any], *, complet
     return out
 
 
+def missing_on_page(content: Mapping[str, Any], page: int, answers: Mapping[str, Value]) -> list[str]:
+    """The ids of the page's shown, required questions left unanswered (for "Next")."""
+    return [question["id"] for p, question in questions(content)
+            if p == page and question.get("required") and is_shown(question, answers)
+            and not _complete(question, answers)]
+
+
 def answer_keys(question: Mapping[str, Any]) -> list[str]:
     qid = question["id"]
     match question["type"]:
