@@ -1,4 +1,3 @@
 from ninja import Router
 
 router = Router(tags=["surveys"])
-public_router = Router(tags=["survey responses (public)"], auth=None)
