@@ -73,3 +73,38 @@ urlpatterns = [
     path("bench/floor/intake/<int:organization_id>", intake_floor),
     *project_urlpatterns,
 ]
+
+
+# The respond floor: the same rows a survey response writes, into tables as wide as
+# surveys_response and surveys_answer, with nothing checked.
+RESPONSE_FLOOR, ANSWER_FLOOR = "bench_floor_response", "bench_floor_answer"
+
+
+def create_respond_floor_tables() -> None:
+    with connection.cursor() as cursor:
+        for floor, table in ((RESPONSE_FLOOR, "surveys_response"), (ANSWER_FLOOR, "surveys_answer")):
+            cursor.execute(f"CREATE TABLE {floor} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+            cursor.execute(f"ALTER TABLE {floor} ADD PRIMARY KEY (id)")
+
+
+@csrf_exempt
+def respond_floor(request: HttpRequest, survey_id: int) -> JsonResponse:
+    """The same request as POST /api/v1/public/surveys/{key}/responses: read the JSON body, insert the
+    response row and its answers; no survey lookup, checks, idempotency, quota, rate limit or rollup."""
+    payload = json.loads(request.body)
+    now = clock.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RESPONSE_FLOOR} (organization_id, survey_id, version_id, status, channel, language, "  # noqa: S608
+            "is_anonymous, segment, submission_key, started_at, completed_at, is_rolled_up, created_at, updated_at) "
+            "VALUES (0, %s, 0, 'complete', 'api', 'en', false, '', %s, %s, %s, false, %s, %s) RETURNING id",
+            [survey_id, request.headers.get("Idempotency-Key", ""), now, now, now, now])
+        (response_id,) = cursor.fetchone()
+        answers = [(response_id, key, value if not isinstance(value, str) else None,
+                    value if isinstance(value, str) else "") for key, value in payload["answers"].items()]
+        cursor.executemany(f"INSERT INTO {ANSWER_FLOOR} (response_id, key, number, text) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                           answers)
+    return JsonResponse({"id": response_id}, status=201)
+
+
+urlpatterns.insert(0, path("bench/floor/respond/<int:survey_id>", respond_floor))

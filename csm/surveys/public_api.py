@@ -74,7 +74,8 @@ def send_response(request: HttpRequest, public_key: str, payload: ResponseIn,
     """Save answers (a partial response) or complete the response. 201 the first time, 200 for a
     retry of a completed response; 409 `survey_closed`, `quota_full` or `invitation_spent`; 422
     names each answer key at fault."""
-    survey = selectors.public_survey(public_key=public_key)
+    public = selectors.public_survey_for_answers(public_key=public_key)
+    survey = public.survey
     point = payload.touch_point_id
     if point is not None and not TouchPoint.objects.filter(pk=point, organization_id=survey.organization_id).exists():
         raise InvalidInput("touch_point_id", "No such touch point in this organisation.")
@@ -82,7 +83,8 @@ def send_response(request: HttpRequest, public_key: str, payload: ResponseIn,
     channel = ResponseChannel.INVITATION if payload.invitation_token else payload.channel
     outcome = submit_response(survey=survey, submission=Submission(
         dict(payload.answers), idempotency_key, complete=payload.complete, channel=channel,
-        language=payload.language, invitation_token=payload.invitation_token, touch_point_id=point))
+        language=payload.language, invitation_token=payload.invitation_token, touch_point_id=point),
+        version=public.version, has_quotas=public.has_quotas)
     response = outcome.response
     body = {"status": response.status, "version": response.version.number, "completed_at": response.completed_at}
     return Status(201 if outcome.created else 200, body)

@@ -4,6 +4,9 @@ token) find only open surveys' pages and never expose other organisations' data.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from csm.accounts import roles
@@ -11,7 +14,7 @@ from csm.accounts.context import Actor
 from csm.core.errors import NotFound
 from csm.core.lookups import get_or_not_found
 from csm.surveys.models import (
-    FollowUp, FollowUpStatus, Invitation, Response, ResponseStatus, Survey, SurveyItem, SurveyVersion,
+    FollowUp, FollowUpStatus, Invitation, Quota, Response, ResponseStatus, Survey, SurveyItem, SurveyVersion,
 )
 from csm.surveys.services.responding import token_digest
 
@@ -85,3 +88,38 @@ def invitation_by_token(*, token: str) -> Invitation:
     if invitation is None:
         raise NotFound()
     return invitation
+
+
+# A web process remembers the open survey behind a public key for a few seconds: the busiest
+# public endpoint then reads no survey, version or quota rows. A status change made here is seen at
+# once (`forget_public_surveys`); one made by another process within OPEN_SURVEY_SECONDS. The version
+# itself never changes (see docs/decisions/0014-survey-responses-fast-path.md).
+OPEN_SURVEY_SECONDS = 5.0
+_OPEN_SURVEYS_MAX = 1000
+_open_surveys: dict[str, tuple[float, "PublicSurvey"]] = {}
+
+
+@dataclass(frozen=True)
+class PublicSurvey:
+    survey: Survey
+    version: SurveyVersion
+    has_quotas: bool
+
+
+def public_survey_for_answers(*, public_key: str) -> PublicSurvey:
+    """The survey, its current version and whether it has quotas, remembered for a few seconds."""
+    now = time.monotonic()
+    found = _open_surveys.get(public_key)
+    if found is not None and found[0] > now:
+        return found[1]
+    survey = public_survey(public_key=public_key)
+    assert survey.current_version is not None
+    remembered = PublicSurvey(survey, survey.current_version, Quota.objects.filter(survey=survey).exists())
+    if len(_open_surveys) >= _OPEN_SURVEYS_MAX:
+        _open_surveys.clear()
+    _open_surveys[public_key] = (now + OPEN_SURVEY_SECONDS, remembered)
+    return remembered
+
+
+def forget_public_surveys() -> None:
+    _open_surveys.clear()

@@ -17,6 +17,7 @@ from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput
 from csm.core.writes import create_audited, update_audited
 from csm.surveys import instrument, measure
+from csm.surveys.selectors import forget_public_surveys
 from csm.surveys.models import Survey, SurveyItem, SurveyStatus, SurveyVersion
 
 SURVEY_FIELDS = ("name", "purpose", "is_anonymous", "service", "unit", "touch_point", "expectations_for",
@@ -68,25 +69,49 @@ def save_draft(*, actor: Actor, survey: Survey, draft: dict[str, Any]) -> Survey
     return survey
 
 
+def draft_problems(*, survey: Survey, content: Any = None) -> list[dict[str, str]]:
+    """Every problem that would stop the draft (or `content`) being published, as {field, message}
+    with the field `draft.<where>` (instrument.ContentError.where): the content's own, its
+    measurement spec's, and a rating scale that differs from the published versions'. The checks
+    `publish_survey` runs; an empty list means it would publish."""
+    content = survey.draft if content is None else content
+    found = [{"field": _draft_field(exc.where), "message": exc.message}
+             for exc in instrument.problems(content, anonymous=survey.is_anonymous)]
+    if found:
+        return found
+    try:
+        spec = instrument.measurement_spec(content)
+        measure.parse_spec(spec)
+    except instrument.ContentError as exc:
+        return [{"field": _draft_field(exc.where), "message": exc.message}]
+    except measure.SpecError as exc:
+        return [{"field": _draft_field(exc.field), "message": str(exc)}]
+    first = survey.versions.order_by("number").only("spec").first() if survey.pk else None
+    if first is not None and first.spec["scale"] != spec["scale"]:
+        return [{"field": "draft.scale",
+                 "message": _("The rating scale cannot change between versions; make a new survey.")}]
+    return []
+
+
+def _draft_field(where: str) -> str:
+    return f"draft.{where}" if where else "draft"
+
+
 @transaction.atomic
 def publish_survey(*, actor: Actor, survey: Survey) -> SurveyVersion:
     """A new version from the draft, which becomes the one new responses answer; the survey opens
-    if it was a draft. The rating scale cannot change between versions, since their rollups add up."""
+    if it was a draft. InvalidInput lists every problem of the draft (`draft_problems`) and nothing
+    is written. The rating scale cannot change between versions, since their rollups add up."""
     actor.require(SURVEYS_MANAGE)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     content = survey.draft
-    try:
-        instrument.validate(content, anonymous=survey.is_anonymous)
-        spec = instrument.measurement_spec(content)
-        measure.parse_spec(spec)
-    except (instrument.ContentError, measure.SpecError) as exc:
-        raise InvalidInput(f"draft.{getattr(exc, 'where', getattr(exc, 'field', ''))}", str(exc)) from None
+    problems = draft_problems(survey=survey)
+    if problems:
+        raise InvalidInput(errors=problems)
+    spec = instrument.measurement_spec(content)
     previous = survey.versions.order_by("-number").first()
-    if previous is not None:
-        if previous.spec["scale"] != spec["scale"]:
-            raise InvalidInput("draft.scale", _("The rating scale cannot change between versions; make a new survey."))
-        if previous.content == content:
-            raise Conflict(_("Nothing has changed since version %(n)s.") % {"n": previous.number})
+    if previous is not None and previous.content == content:
+        raise Conflict(_("Nothing has changed since version %(n)s.") % {"n": previous.number})
     version = SurveyVersion(organization_id=survey.organization_id, survey=survey,
                             number=(previous.number + 1) if previous else 1, content=content, spec=spec,
                             published_at=clock.now(), published_by=actor.user)
@@ -97,6 +122,8 @@ def publish_survey(*, actor: Actor, survey: Survey) -> SurveyVersion:
         survey.status = SurveyStatus.OPEN
         fields.append("status")
     survey.save(update_fields=fields)
+    forget_public_surveys()
+    transaction.on_commit(forget_public_surveys)
     record_event(organization_id=actor.organization_id, actor=actor.user, action="published", obj=survey,
                  changes={"version": [previous.number if previous else None, version.number]})
     return version
@@ -114,6 +141,8 @@ def set_survey_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
     before = survey.status
     survey.status = status
     survey.save(update_fields=["status"])
+    forget_public_surveys()
+    transaction.on_commit(forget_public_surveys)
     record_event(organization_id=actor.organization_id, actor=actor.user, action="status_changed", obj=survey,
                  changes={"status": [before, status]})
     return survey

@@ -79,36 +79,54 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def submit_response(*, survey: Survey, submission: Submission) -> Outcome:
+def submit_response(*, survey: Survey, submission: Submission, version: SurveyVersion | None = None,
+                    has_quotas: bool = True) -> Outcome:
     """Save the answers as a partial response or complete it (see the module's guarantees).
     Raises SurveyClosed, QuotaFull, Conflict (a spent invitation, a key of another survey's
-    respondent) or InvalidInput with one entry per answer key at fault."""
+    respondent) or InvalidInput with one entry per answer key at fault. `version` is the survey's
+    current version when the caller has it, `has_quotas` False when it knows there are none.
+
+    A complete submission without an invitation first tries the fast path: it checks the answers
+    alone and inserts the response; only when its key is taken (a retry, or a partial response to
+    finish) does it read the stored response, under a lock, and merge."""
     key = submission.submission_key
     if not (isinstance(key, str) and KEY_MIN <= len(key) <= KEY_MAX and key.isascii() and key.isprintable()):
         raise InvalidInput("submission_key", _("The submission key must be 16 to 64 printable characters."))
+    fast = submission.complete and not submission.invitation_token
     try:
         with transaction.atomic():
-            return _submit(survey, submission)
+            return _submit(survey, submission, version, has_quotas, fast=fast)
     except IntegrityError:
-        # A racing request with the same key got there first: it is the response to return.
+        # The key is taken: by a racing request or an earlier one (return it when complete), or by
+        # a partial response this one finishes.
         existing = Response.objects.filter(survey=survey, submission_key=key).first()
         if existing is None:
             raise
-        if existing.status == ResponseStatus.COMPLETE or not submission.complete:
+        if existing.status == ResponseStatus.COMPLETE:
             return Outcome(existing, created=False)
         with transaction.atomic():
-            return _submit(survey, submission)
+            return _submit(survey, submission, version, has_quotas, fast=False)
 
 
-def _submit(survey: Survey, submission: Submission) -> Outcome:
+def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion | None, has_quotas: bool, *,
+            fast: bool) -> Outcome:
     now = clock.now()
+    if fast:
+        _check_open(survey, now)
+        version = version_hint or _current_version(survey)
+        try:
+            values = instrument.check_answers(version.content, submission.answers, complete=True)
+        except instrument.AnswerError:
+            values = None  # perhaps a partial response holds the rest: take the full path
+        if values is not None:
+            return _complete_new(survey, version, submission, values, has_quotas, now)
     response = (Response.objects.select_for_update()
                 .filter(survey=survey, submission_key=submission.submission_key).first())
     if response is not None and response.status == ResponseStatus.COMPLETE:
         return Outcome(response, created=False)
     _check_open(survey, now)
     invitation = _invitation(survey, submission, response)
-    version = response.version if response is not None else _current_version(survey)
+    version = response.version if response is not None else (version_hint or _current_version(survey))
     stored = _stored_answers(response) if response is not None else {}
     merged = {**stored, **submission.answers}
     try:
@@ -117,13 +135,24 @@ def _submit(survey: Survey, submission: Submission) -> Outcome:
         raise InvalidInput(errors=[{"field": key, "message": message} for key, message in exc.errors.items()]) \
             from None
     segment = instrument.segment_of(version.content, values) or (invitation.contact.segment if invitation else "")
-    if submission.complete:
+    if submission.complete and has_quotas:
         _check_quotas(survey, values, segment)
     response = _write(survey, version, response, submission, invitation, values, segment, now)
     if submission.complete:
         if invitation is not None:
             Invitation.objects.filter(pk=invitation.pk).update(spent_at=now)
         follow_ups.raise_follow_up(response=response, version=version, values=values)
+    return Outcome(response, created=True)
+
+
+def _complete_new(survey: Survey, version: SurveyVersion, submission: Submission,
+                  values: dict[str, instrument.Value], has_quotas: bool, now: dt.datetime) -> Outcome:
+    """Insert a complete response (IntegrityError when its key is taken: the caller takes over)."""
+    segment = instrument.segment_of(version.content, values)
+    if has_quotas:
+        _check_quotas(survey, values, segment)
+    response = _write(survey, version, None, submission, None, values, segment, now)
+    follow_ups.raise_follow_up(response=response, version=version, values=values)
     return Outcome(response, created=True)
 
 

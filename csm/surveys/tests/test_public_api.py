@@ -68,3 +68,11 @@ def test_a_touch_point_of_another_organisation_is_refused(alice, charlie):
     survey = published_survey(alice)
     refused = _post(survey, {"answers": full_answers(), "touch_point_id": theirs.pk}, new_key())
     assert refused.status_code == 422 and not Response.objects.exists()
+
+
+def test_closing_is_seen_at_once_by_this_process(alice):
+    survey = published_survey(alice)
+    assert _post(survey, {"answers": full_answers()}, new_key()).status_code == 201  # remembered now
+    authoring.set_survey_status(actor=alice.actor, survey=survey, status=SurveyStatus.CLOSED)
+    assert _post(survey, {"answers": full_answers()}, new_key()).status_code == 409
+    assert Response.objects.count() == 1
