@@ -58,3 +58,18 @@ def test_rebuild_recomputes_and_reports_differences(alice):
     assert (result.responses, result.differences) == (12, 1)
     assert rollups.rebuild_rollups().differences == 0
     assert not Response.objects.filter(is_rolled_up=False).exists()
+
+
+def test_the_command_reports_and_fixes_differences(alice, capsys):
+    from django.core.management import call_command
+
+    survey = published_survey(alice)
+    _answer_many(survey, 5)
+    Rollup.objects.all().delete()
+    Response.objects.update(is_rolled_up=True)  # as if the rollups were lost
+    with pytest.raises(SystemExit) as exited:
+        call_command("rebuild-rollups", survey=[survey.pk])
+    assert exited.value.code == 1
+    assert "5 responses counted into" in capsys.readouterr().out
+    call_command("rebuild-rollups")
+    assert "0 stored rollups differed" in capsys.readouterr().out
