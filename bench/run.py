@@ -50,6 +50,7 @@ def configure(database_url: str) -> None:
 SCENARIOS = {
     "api_touch_points_list_10k": ("bench.scenarios.api_touch_points", 200),
     "seed_demo_scale_5": ("bench.scenarios.seed_demo", 5),
+    "analyze_1m": ("bench.scenarios.analyze", 1000),  # n: thousands of rows
 }
 
 
