@@ -37,7 +37,7 @@ from csm.complaints.public_forms import (
     RatingForm,
     contact_touch_points,
 )
-from csm.complaints.tracking import tracking_path
+from csm.complaints.tracking import rating_link, tracking_path
 from csm.complaints.workflow import Status
 from csm.core.errors import Conflict, DomainError, NotFound, RateLimited
 from csm.core.forms import add_domain_errors
@@ -248,14 +248,18 @@ def _track_page(request: HttpRequest, complaint: Complaint, **forms: Any) -> Htt
     settings = get_settings(organization_id=organization.pk)
     waiting = complaint.status == Status.DECISION_COMMUNICATED and not complaint.customer_reaction
     track_url = _track_url(complaint)
+    is_closed = complaint.status == Status.CLOSED
+    survey_link = rating_link(complaint) if is_closed else None
     return render(request, TEMPLATES + "track.html", {
         "organization": organization, "complaint": complaint, "track_url": track_url,
         "entries": customer_entries(complaint),
         "info_form": forms.get("info_form") or InformationForm(max_attachment_mb=settings.max_attachment_mb),
         "decision_form": forms.get("decision_form") or DecisionForm(), "decision_waiting": waiting,
-        "is_closed": complaint.status == Status.CLOSED, "awaiting_customer": complaint.status == Status.AWAITING_CUSTOMER,
+        "is_closed": is_closed, "awaiting_customer": complaint.status == Status.AWAITING_CUSTOMER,
         "recourse": settings.external_recourse if complaint.customer_reaction == CustomerReaction.REJECTED else "",
-        "rate_url": track_url + "rate/" if complaint.status == Status.CLOSED and not complaint.rated_at else "",
+        # A registered survey replaces the 1-5 rating (tracking.register_rating_link).
+        "survey_link": survey_link,
+        "rate_url": track_url + "rate/" if is_closed and not complaint.rated_at and survey_link is None else "",
     })
 
 

@@ -13,3 +13,9 @@ class SurveysConfig(AppConfig):
 
         register_sweeps(*SURVEY_SWEEPS)
         register_pollers(*SURVEY_POLLERS)
+
+        # The complaints app asks, without importing this app, whether a survey replaces its rating.
+        from csm.complaints.tracking import register_rating_link
+        from csm.surveys.services.closure import closure_rating_link
+
+        register_rating_link(closure_rating_link)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,7 @@ class ContentError(ValueError):
     def __init__(self, where: str, message: str) -> None:
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
+        self.message = message
 
 
 class AnswerError(ValueError):
@@ -79,32 +80,63 @@ def questions(content: Mapping[str, Any]) -> Iterator[tuple[int, Mapping[str, An
 
 def validate(content: Mapping[str, Any], *, anonymous: bool) -> None:
     """Raise ContentError at the first problem that would stop `content` being published."""
+    found = problems(content, anonymous=anonymous)
+    if found:
+        raise found[0]
+
+
+def problems(content: Mapping[str, Any], *, anonymous: bool) -> list[ContentError]:
+    """Every problem that would stop `content` being published, in order: the first of each page
+    and question (later checks of a question depend on its earlier ones), and the survey-wide ones.
+    Nothing after the languages or the scale is checked while they are wrong, since the rest is
+    read through them."""
     if not isinstance(content, Mapping):
-        raise ContentError("", "must be an object")
+        return [ContentError("", "must be an object")]
     languages = content.get("languages")
     if not isinstance(languages, list) or not languages or any(lang not in LANGUAGES for lang in languages):
-        raise ContentError("languages", f"must list some of {', '.join(LANGUAGES)}")
-    _text(content.get("title"), "title", languages)
+        return [ContentError("languages", f"must list some of {', '.join(LANGUAGES)}")]
+    found = _collect(_text, content.get("title"), "title", languages)
     scale = content.get("scale")
     if not isinstance(scale, Mapping) or (scale.get("min"), scale.get("max")) not in SCALES:
-        raise ContentError("scale", "must be 1-5, 1-7, 1-10 or 0-10")
+        return [*found, ContentError("scale", "must be 1-5, 1-7, 1-10 or 0-10")]
     if not _number(scale.get("satisfied_min")) or not scale["min"] <= scale["satisfied_min"] <= scale["max"]:
-        raise ContentError("scale.satisfied_min", "must be on the scale")
+        found.append(ContentError("scale.satisfied_min", "must be on the scale"))
     pages = content.get("pages")
     if not isinstance(pages, list) or not pages:
-        raise ContentError("pages", "must be a non-empty list")
+        return [*found, ContentError("pages", "must be a non-empty list")]
+    questions_found = _page_problems(pages, content, anonymous=anonymous)
+    if questions_found:
+        return found + questions_found
+    if not measured_items(content):
+        found.append(ContentError("pages", "need at least one rated item (a rating with role \"item\" or a matrix)"))
+    if sum(1 for _, q in questions(content) if q.get("role") == "overall") > 1:
+        found.append(ContentError("pages", "may have only one overall rating"))
+    return found
+
+
+def _page_problems(pages: list[Any], content: Mapping[str, Any], *, anonymous: bool) -> list[ContentError]:
+    found: list[ContentError] = []
     seen: dict[str, Mapping[str, Any]] = {}
     for p, page in enumerate(pages):
         where = f"pages[{p}]"
         if not isinstance(page, Mapping) or not isinstance(page.get("questions"), list) or not page["questions"]:
-            raise ContentError(where, "needs a non-empty list of questions")
+            found.append(ContentError(where, "needs a non-empty list of questions"))
+            continue
         for q, question in enumerate(page["questions"]):
-            _question(question, f"{where}.questions[{q}]", content, seen, anonymous=anonymous)
-            seen[question["id"]] = question
-    if not measured_items(content):
-        raise ContentError("pages", "need at least one rated item (a rating with role \"item\" or a matrix)")
-    if sum(1 for _, q in questions(content) if q.get("role") == "overall") > 1:
-        raise ContentError("pages", "may have only one overall rating")
+            found += _collect(_question, question, f"{where}.questions[{q}]", content, seen, anonymous=anonymous)
+            # A later condition may name it once its id and type are sound, whatever else is wrong.
+            if (isinstance(question, Mapping) and isinstance(question.get("id"), str) and _ID.match(question["id"])
+                    and question["id"] not in seen and question.get("type") in TYPES):
+                seen[question["id"]] = question
+    return found
+
+
+def _collect(check: Callable[..., None], *args: Any, **kwargs: Any) -> list[ContentError]:
+    try:
+        check(*args, **kwargs)
+    except ContentError as exc:
+        return [exc]
+    return []
 
 
 def _question(question: Any, where: str, content: Mapping[str, Any], seen: Mapping[str, Mapping[str, Any]],

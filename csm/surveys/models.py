@@ -163,6 +163,9 @@ class Contact(OrgScopedModel):
     segment = models.CharField(_("segment"), max_length=60, blank=True)
     opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # An opted-out contact that is erased keeps only the SHA-256 of its lower-cased e-mail, so a later
+    # list or service event with that address is still not invited (GDPR art. 21 objection).
+    opt_out_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["id"]
@@ -184,6 +187,9 @@ class Invitation(OrgScopedModel):
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="invitations")
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The token is an HMAC of this random salt under SECRET_KEY, so a reminder can rebuild the link
+    # while the table alone reveals no working link (docs/decisions/0013).
+    token_salt = models.CharField(max_length=32, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=16, choices=InvitationSource.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, db_index=False)
     touch_point = models.ForeignKey(TouchPoint, on_delete=models.PROTECT, null=True, blank=True, db_index=False)

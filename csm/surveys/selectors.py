@@ -28,6 +28,14 @@ def list_surveys(*, actor: Actor) -> QuerySet[Survey]:
                       partial_count=Count("responses", filter=Q(responses__status=ResponseStatus.PARTIAL))))
 
 
+def response_counts(*, actor: Actor, survey: Survey) -> dict[str, int]:
+    """{"complete_count": ..., "partial_count": ...} of one survey's responses, every version's."""
+    actor.require(roles.SURVEYS_VIEW)
+    return Response.objects.filter(organization_id=actor.organization_id, survey=survey).aggregate(
+        complete_count=Count("id", filter=Q(status=ResponseStatus.COMPLETE)),
+        partial_count=Count("id", filter=Q(status=ResponseStatus.PARTIAL)))
+
+
 def access_survey(*, actor: Actor, survey_id: int) -> Survey:
     actor.require(roles.SURVEYS_VIEW)
     return get_or_not_found(Survey.objects.filter(organization_id=actor.organization_id)

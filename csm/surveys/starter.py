@@ -4,9 +4,13 @@ and edits it. Each is content in instrument.py's format; the rated items come fr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import copy
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+STARTERS = ("post_service", "pre_service", "complaint_closure")
 
 
 @dataclass(frozen=True)
@@ -116,3 +120,31 @@ def complaint_closure() -> dict[str, Any]:
     content["title"] = words("How did we handle your complaint?", "Jak załatwiliśmy Pana/Pani reklamację?",
                              "我们对您投诉的处理如何？")
     return content
+
+
+def start(kind: str, items: Sequence[RatedItem], *, anonymous: bool) -> dict[str, Any]:
+    """The starter `kind` (one of STARTERS) on these items, its own copy; an anonymous survey asks
+    for no contact details. The complaint closure starter has its own items."""
+    if kind == "pre_service":
+        return copy.deepcopy(pre_service(items))
+    if kind == "complaint_closure":
+        content = copy.deepcopy(complaint_closure())
+        if anonymous:
+            for page in content["pages"]:
+                page["questions"] = [q for q in page["questions"] if q["type"] != "contact"]
+        return content
+    return copy.deepcopy(post_service(items, contact=not anonymous))
+
+
+def row_id(name: str, taken: Collection[str] = ()) -> str:
+    """A lower-case id (instrument.py's: a letter, then up to 29 letters, digits and _) made from an
+    item bank code or a characteristic's name, not one of `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "item"
+    if not base[0].isalpha():
+        base = f"i_{base}"
+    base = base[:30].rstrip("_")
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"_{n}"
+        candidate, n = base[:30 - len(suffix)] + suffix, n + 1
+    return candidate

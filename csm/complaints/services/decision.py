@@ -16,6 +16,7 @@ from csm.complaints import notifications
 from csm.complaints.config_selectors import get_settings
 from csm.complaints.models import Complaint, CustomerReaction, EventKind, Remedy
 from csm.complaints.services import moves
+from csm.complaints.tracking import rating_link
 from csm.complaints.workflow import Status
 from csm.core import clock
 from csm.core.errors import Conflict, InvalidInput, NotFound
@@ -88,7 +89,11 @@ def close(complaint: Complaint, *, actor: User | None, label: str, reason: str) 
     complaint.closure_reason = reason
     moves.event(complaint, EventKind.CLOSED, actor=actor, label=label, body=reason, visible=True)
     moves.save(complaint)
-    notifications.queue_notification(complaint=complaint, template="rating_request", context=moves.links(complaint))
+    context: dict[str, object] = dict(moves.links(complaint))
+    if rating_link(complaint) is not None:
+        # A survey replaces the 1-5 rating: the mail says it follows instead of offering the scores.
+        context.update(rating_url="", survey_follows=True)
+    notifications.queue_notification(complaint=complaint, template="rating_request", context=context)
 
 
 @transaction.atomic

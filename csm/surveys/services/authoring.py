@@ -15,10 +15,11 @@ from csm.accounts.roles import SURVEYS_MANAGE
 from csm.core import clock
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput
+from csm.core.lookups import check_same_organization
 from csm.core.writes import create_audited, update_audited
 from csm.surveys import instrument, measure
+from csm.surveys.models import Purpose, Survey, SurveyItem, SurveyStatus, SurveyVersion
 from csm.surveys.selectors import forget_public_surveys
-from csm.surveys.models import Survey, SurveyItem, SurveyStatus, SurveyVersion
 
 SURVEY_FIELDS = ("name", "purpose", "is_anonymous", "service", "unit", "touch_point", "expectations_for",
                  "closes_at", "reminder_days", "max_reminders", "event_delay_minutes", "follow_up_at_most",
@@ -43,6 +44,8 @@ def create_survey(*, actor: Actor, data: dict[str, Any], draft: dict[str, Any] |
     unknown = set(data) - set(SURVEY_FIELDS)
     if unknown:
         raise InvalidInput(sorted(unknown)[0], _("This field cannot be set."))
+    _check_expectations(organization_id=actor.organization_id, purpose=data.get("purpose", Purpose.POST_SERVICE),
+                        expectations_for=data.get("expectations_for"))
     survey = Survey(organization=actor.organization, public_key=new_public_key(), draft=draft or {},
                     created_by=actor.user, **data)
     return create_audited(survey, actor=actor.user, fields=SURVEY_FIELDS, organization_id=actor.organization_id)
@@ -53,8 +56,23 @@ def update_survey(*, actor: Actor, survey: Survey, data: dict[str, Any]) -> Surv
     actor.require(SURVEYS_MANAGE)
     if "is_anonymous" in data and data["is_anonymous"] != survey.is_anonymous and survey.current_version_id:
         raise Conflict(_("Anonymity cannot change once a survey is published; make a new survey."))
+    _check_expectations(organization_id=actor.organization_id, purpose=data.get("purpose", survey.purpose),
+                        expectations_for=data.get("expectations_for", survey.expectations_for), survey=survey)
     update_audited(survey, actor=actor.user, data=data, fields=SURVEY_FIELDS, organization_id=actor.organization_id)
     return survey
+
+
+def _check_expectations(*, organization_id: int, purpose: str, expectations_for: Survey | None,
+                        survey: Survey | None = None) -> None:
+    """A survey before the service may name the survey after the service it prepares (its
+    expectation weights, standards.md §3.3); no other survey names one."""
+    if expectations_for is None:
+        return
+    check_same_organization(organization_id, "expectations_for", expectations_for)
+    if purpose != Purpose.PRE_SERVICE:
+        raise InvalidInput("expectations_for", _("Only a survey before the service prepares another survey."))
+    if expectations_for.purpose != Purpose.POST_SERVICE or (survey is not None and expectations_for.pk == survey.pk):
+        raise InvalidInput("expectations_for", _("Name a survey after the service."))
 
 
 @transaction.atomic

@@ -6,6 +6,9 @@ import secrets
 from typing import Any
 
 from csm.catalogue.models import ServiceCharacteristic
+from csm.complaints.models import Complaint
+from csm.complaints.tests.factories import ComplaintFactory
+from csm.complaints.workflow import Status
 from csm.surveys import starter
 from csm.surveys.models import Survey
 from csm.surveys.services import authoring
@@ -46,3 +49,23 @@ def full_answers(**overrides: Any) -> dict[str, Any]:
                                "effort": 6, "purpose": "business", "comment": "Lovely stay"}
     answers.update(overrides)
     return {key: value for key, value in answers.items() if value is not None}
+
+
+# Distribution -------------------------------------------------------------------------------------
+
+def contact_list(*rows: str, header: str = "email,name,language,segment") -> bytes:
+    """A CSV contact list, UTF-8 with a byte-order mark as Excel writes it."""
+    return ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+
+
+def closure_survey(persona: Any) -> Survey:
+    """The organisation's complaint-closure survey, published and open."""
+    return published_survey(persona, content=starter.complaint_closure(), purpose="complaint_closure",
+                            name="Complaint handling")
+
+
+def closed_complaint(organization: Any, *, closed_at: Any, **fields: Any) -> Complaint:
+    """A complaint registered and marked closed at `closed_at` (no closure mail)."""
+    complaint = ComplaintFactory(organization=organization, **fields)
+    Complaint.objects.filter(pk=complaint.pk).update(status=Status.CLOSED, closed_at=closed_at)
+    return Complaint.objects.get(pk=complaint.pk)
