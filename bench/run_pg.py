@@ -30,6 +30,7 @@ from bench.run import configure, report_misses  # noqa: E402
 SCENARIOS = {
     "public_intake": ("bench.scenarios.public_intake", 3000),
     "survey_respond": ("bench.scenarios.survey_respond", 3000),
+    "survey_import_1m": ("bench.scenarios.survey_import", 1000),
     "queue_page_1m": ("bench.scenarios.queue_page", 200),
     "sla_sweep_1m": ("bench.scenarios.sla_sweep", 1),
     "survey_dashboard_1m": ("bench.scenarios.survey_dashboard", 200),

@@ -246,6 +246,7 @@ class ResponseChannel(models.TextChoices):
     KIOSK = "kiosk", _("Kiosk")
     PAPER = "paper", _("Paper form")
     API = "api", _("API")
+    IMPORT = "import", _("Imported file")
 
 
 class ResponseStatus(models.TextChoices):

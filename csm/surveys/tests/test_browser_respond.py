@@ -23,7 +23,7 @@ def _rate(page, name: str, value: int) -> None:
 
 
 @pytest.mark.parametrize(("lang", "locale", "next_label", "send_label", "thanks"), [
-    ("pl", "pl-PL", "Dalej", "Wyślij odpowiedzi", "Dziękujemy za odpowiedzi."),
+    ("pl", "pl-PL", "Następna", "Wyślij odpowiedzi", "Dziękujemy za odpowiedzi."),
     ("zh-Hans", "zh-CN", "下一页", "提交答案", "感谢您的回答。"),
 ])
 def test_a_respondent_answers_on_a_phone(alice, live_server, chromium, lang, locale, next_label, send_label, thanks):

@@ -55,7 +55,7 @@ def test_a_service_event_creates_one_invitation_and_a_retry_returns_it(alice):
 
 
 @pytest.mark.parametrize("field", ["survey_id", "touch_point_id", "service_id", "unit_id"])
-def test_an_id_of_another_organisation_is_a_422_naming_it(alice, charlie, field):
+def test_charlie_cannot_point_an_event_at_alices_records(alice, charlie, field):
     survey = published_survey(alice)
     foreign = {
         "survey_id": lambda: published_survey(charlie).pk,
@@ -111,6 +111,6 @@ def test_the_distribution_counts_are_live(alice, bob):
                                "margin_of_error": pytest.approx(0.979982, abs=1e-6), "confidence": 0.95}
 
 
-def test_another_organisations_distribution_is_hidden(alice, charlie):
+def test_charlie_sees_nothing_of_alices_distribution(alice, charlie):
     survey = published_survey(alice)
     assert charlie.api().get(f"/api/v1/surveys/{survey.pk}/distribution").status_code == 404
