@@ -16,11 +16,11 @@ from csm.complaints.public_api import public_router as complaints_public_router
 from csm.core.api import router as core_router
 from csm.core.api_errors import install_error_handlers
 from csm.core.api_renderer import FastJSONRenderer
-from csm.surveys.public_api import public_router as surveys_public_router
+from csm.core.errors import NotFound
 from csm.surveys.api import router as surveys_router
 from csm.surveys.dashboard_api import router as survey_dashboard_router
 from csm.surveys.distribution_api import router as survey_distribution_router
-from csm.core.errors import NotFound
+from csm.surveys.public_api import public_router as surveys_public_router
 
 api = NinjaAPI(
     title="CSM API",

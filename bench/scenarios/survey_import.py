@@ -43,7 +43,7 @@ def _survey() -> tuple[Survey, _Persona]:
 
 
 def write_file(path: Path, rows: int, seed: int = 5) -> None:
-    rng = random.Random(seed)  # noqa: S311 - test data
+    rng = random.Random(seed)
     start = dt.date(2025, 1, 1)
     with path.open("w", encoding="utf-8") as out:
         out.write(",".join(COLUMNS) + "\n")

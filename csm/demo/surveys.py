@@ -20,8 +20,21 @@ from csm.complaints.models import Complaint
 from csm.core import clock
 from csm.surveys import starter
 from csm.surveys.models import (
-    Answer, Contact, FollowUp, FollowUpReason, FollowUpStatus, Invitation, InvitationSource, PaperBatch, Purpose,
-    Response, ResponseChannel, ResponseStatus, Survey, SurveyItem, SurveyVersion,
+    Answer,
+    Contact,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Invitation,
+    InvitationSource,
+    PaperBatch,
+    Purpose,
+    Response,
+    ResponseChannel,
+    ResponseStatus,
+    Survey,
+    SurveyItem,
+    SurveyVersion,
 )
 from csm.surveys.services import authoring, rollups
 from csm.surveys.services.responding import token_digest
@@ -219,8 +232,7 @@ def _answer_closures(ctx: _Context, survey: Survey) -> int:
     version = SurveyVersion.objects.get(survey=survey, number=1)
     rows = []
     for complaint in answered:
-        assert complaint.closed_at is not None
-        done = min(complaint.closed_at + dt.timedelta(days=ctx.rng.uniform(0.2, 6)), ctx.today)
+        done = min((complaint.closed_at or ctx.today) + dt.timedelta(days=ctx.rng.uniform(0.2, 6)), ctx.today)
         mood = 3.0 + ctx.rng.gauss(0, 1.0) + (0.6 if complaint.outcome == "upheld" else 0)
         answers: dict[str, Any] = {f"chars.{key}": _clip(mood + ctx.rng.gauss(0, 0.6), 1, 5)
                                    for key in ("speed", "fairness", "updates")}
@@ -243,12 +255,12 @@ def _follow_ups(ctx: _Context, survey: Survey) -> int:
            .order_by("completed_at"))
     rows = []
     for response in low:
-        assert response.completed_at is not None
-        done = response.completed_at < ctx.today - dt.timedelta(days=14)
+        completed = response.completed_at or ctx.today
+        done = completed < ctx.today - dt.timedelta(days=14)
         rows.append(FollowUp(organization=ctx.org, response=response, survey=survey, reason=FollowUpReason.DETRACTOR,
-                             due_at=response.completed_at + dt.timedelta(days=2),
+                             due_at=completed + dt.timedelta(days=2),
                              status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN,
-                             done_at=response.completed_at + dt.timedelta(days=1) if done else None,
+                             done_at=completed + dt.timedelta(days=1) if done else None,
                              note="Called the guest; apologised and offered a voucher." if done else ""))
     FollowUp.objects.bulk_create(rows)
     return len(rows)

@@ -61,10 +61,9 @@ class ResponseOut(Schema):
 def read_survey(request: HttpRequest, public_key: str) -> Any:
     """The survey's current questions, to render a form."""
     survey = selectors.public_survey(public_key=public_key)
-    version = survey.current_version
-    assert version is not None
+    version = survey.current_version  # public_survey finds published surveys only
     return {"public_key": survey.public_key, "name": survey.name, "status": survey.status,
-            "is_anonymous": survey.is_anonymous, "version": version.number, "content": version.content}
+            "is_anonymous": survey.is_anonymous, "version": version.number if version else 0, "content": version.content if version else {}}
 
 
 @public_router.post("/public/surveys/{public_key}/responses", auth=None,

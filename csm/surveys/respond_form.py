@@ -123,3 +123,24 @@ def answers_from_post(content: Mapping[str, Any], page: int, post: QueryDict) ->
             else:
                 out[key] = value or None
     return out
+
+
+NUMERIC = ("rating", "nps", "ces", "yes_no", "matrix", "multiple")
+
+
+def posted_values(content: Mapping[str, Any], page: int, posted: Mapping[str, Any]) -> dict[str, instrument.Value]:
+    """The posted answers as Values to show again on the page (numbers where the question takes
+    numbers); a value that is not a number stays text, for the check to name."""
+    out: dict[str, instrument.Value] = {}
+    for question in content["pages"][page]["questions"]:
+        numeric = question["type"] in NUMERIC or (question["type"] == "contact")
+        for key in instrument.answer_keys(question):
+            value = posted.get(key)
+            if value in (None, ""):
+                continue
+            is_number = numeric and (question["type"] != "contact" or key == question["id"])
+            try:
+                out[key] = instrument.Value(number=float(value)) if is_number else instrument.Value(text=str(value))
+            except ValueError:
+                out[key] = instrument.Value(text=str(value))
+    return out

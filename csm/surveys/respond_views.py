@@ -35,7 +35,7 @@ from csm.core import clock
 from csm.core.errors import Conflict, DomainError, InvalidInput, NotFound, RateLimited
 from csm.surveys import instrument, respond_limits, selectors
 from csm.surveys.models import Invitation, Response, ResponseChannel, ResponseStatus, Survey, SurveyStatus
-from csm.surveys.respond_form import answers_from_post, page_context
+from csm.surveys.respond_form import answers_from_post, page_context, posted_values
 from csm.surveys.services.responding import QuotaFull, Submission, SurveyClosed, submit_response
 
 TEMPLATES = "surveys/respond/"
@@ -166,10 +166,11 @@ def _handle(request: HttpRequest, visit: Visit) -> HttpResponse:
     existing = Response.objects.filter(survey=survey, submission_key=visit.key).select_related("version").first()
     if existing is not None and existing.status == ResponseStatus.COMPLETE:
         return _message(request, visit, "thanks")
-    if survey.status != SurveyStatus.OPEN or existing is None and survey.closes_at and survey.closes_at <= clock.now():
+    if survey.status != SurveyStatus.OPEN or (existing is None and survey.closes_at and survey.closes_at <= clock.now()):
         return _message(request, visit, "closed", status=410 if survey.status == SurveyStatus.ARCHIVED else 200)
     version = existing.version if existing is not None else survey.current_version
-    assert version is not None
+    if version is None:  # public_survey finds published surveys only; a race with nothing else
+        raise Http404()
     content = version.content
     language = _language(request, content, visit)
     stored = _stored(existing)
@@ -202,13 +203,8 @@ def _save(request: HttpRequest, visit: Visit, content: dict[str, Any], page: int
     """Save the posted page; (errors, answers so far), or the page to show instead."""
     posted = answers_from_post(content, page, request.POST)
     is_last = page == len(content["pages"]) - 1 and request.POST.get("go") != "back"
-    merged = {**stored, **{k: instrument.Value(text=str(v)) if isinstance(v, str) else instrument.Value(v)
-                           for k, v in posted.items() if v not in (None, "")}}
-    for key, value in posted.items():
-        if value in (None, ""):
-            merged.pop(key, None)
-    errors = {} if request.POST.get("go") == "back" else {
-        question: "this question is required" for question in instrument.missing_on_page(content, page, merged)}
+    merged = {**{k: v for k, v in stored.items() if k not in posted}, **posted_values(content, page, posted)}
+    errors = {} if request.POST.get("go") == "back" else dict.fromkeys(instrument.missing_on_page(content, page, merged), "this question is required")
     if errors:
         return errors, merged
     try:
@@ -217,7 +213,8 @@ def _save(request: HttpRequest, visit: Visit, content: dict[str, Any], page: int
             posted, visit.key, complete=is_last, channel=visit.channel, language=language,
             invitation_token=visit.token, touch_point_id=visit.touch_point_id))
     except InvalidInput as exc:
-        return {item["field"].split(".")[0].split(":")[0]: item["message"] for item in exc.detail}, merged
+        details: list[dict[str, str]] = exc.detail if isinstance(exc.detail, list) else []
+        return {item["field"].split(".")[0].split(":")[0]: item["message"] for item in details}, merged
     except SurveyClosed:
         return _message(request, visit, "closed")
     except QuotaFull as exc:

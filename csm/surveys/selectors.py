@@ -14,7 +14,15 @@ from csm.accounts.context import Actor
 from csm.core.errors import NotFound
 from csm.core.lookups import get_or_not_found
 from csm.surveys.models import (
-    FollowUp, FollowUpStatus, Invitation, Quota, Response, ResponseStatus, Survey, SurveyItem, SurveyVersion,
+    FollowUp,
+    FollowUpStatus,
+    Invitation,
+    Quota,
+    Response,
+    ResponseStatus,
+    Survey,
+    SurveyItem,
+    SurveyVersion,
 )
 from csm.surveys.services.responding import token_digest
 
@@ -104,7 +112,7 @@ def invitation_by_token(*, token: str) -> Invitation:
 # itself never changes (see docs/decisions/0014-survey-responses-fast-path.md).
 OPEN_SURVEY_SECONDS = 5.0
 _OPEN_SURVEYS_MAX = 1000
-_open_surveys: dict[str, tuple[float, "PublicSurvey"]] = {}
+_open_surveys: dict[str, tuple[float, PublicSurvey]] = {}
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,8 @@ def public_survey_for_answers(*, public_key: str) -> PublicSurvey:
     if found is not None and found[0] > now:
         return found[1]
     survey = public_survey(public_key=public_key)
-    assert survey.current_version is not None
+    if survey.current_version is None:  # public_survey finds published surveys only
+        raise NotFound()
     remembered = PublicSurvey(survey, survey.current_version, Quota.objects.filter(survey=survey).exists())
     if len(_open_surveys) >= _OPEN_SURVEYS_MAX:
         _open_surveys.clear()

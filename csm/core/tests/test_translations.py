@@ -34,7 +34,7 @@ LANGUAGES = {
 # Polish words that are spelt as in English.
 # Statistical symbols (sample size n, count x, proportion p, 90th percentile) read the same everywhere.
 SYMBOLS = {"n", "x", "p", "P90"}
-SAME_IN_POLISH = {"Status", "E-mail", "Kiosk", "system", "Menu", *SYMBOLS}
+SAME_IN_POLISH = {"Status", "E-mail", "Kiosk", "system", "Menu", "NPS", "API", "MDD", "Segment", "segment", *SYMBOLS}
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 

@@ -155,7 +155,8 @@ def set_survey_status(*, actor: Actor, survey: Survey, status: str) -> Survey:
     if status == SurveyStatus.OPEN and survey.current_version_id is None:
         raise Conflict(_("Publish the survey first."))
     if status not in MOVES.get(SurveyStatus(survey.status), set()):
-        raise Conflict(_("A %(old)s survey cannot become %(new)s.") % {"old": survey.status, "new": status})
+        raise Conflict(_("A survey that is %(old)s cannot become %(new)s.") % {
+            "old": SurveyStatus(survey.status).label.lower(), "new": SurveyStatus(status).label.lower()})
     before = survey.status
     survey.status = status
     survey.save(update_fields=["status"])

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -32,7 +32,15 @@ from csm.core import clock
 from csm.core.audit import record_event
 from csm.core.errors import Conflict, InvalidInput
 from csm.surveys import import_check, measure, tallies
-from csm.surveys.models import Answer, Response, ResponseChannel, ResponseStatus, Rollup, Survey, SurveyVersion
+from csm.surveys.models import (
+    Answer,
+    Response,
+    ResponseChannel,
+    ResponseStatus,
+    Rollup,
+    Survey,
+    SurveyVersion,
+)
 from csm.surveys.services.rollups import GroupKey, _key_of
 
 CHUNK_ROWS = 50_000
@@ -67,8 +75,8 @@ def import_responses(*, actor: Actor | None, survey: Survey, file: BinaryIO) -> 
     return counts
 
 
-def _rows(file: BinaryIO, digest: "hashlib._Hash") -> Iterator[list[str]]:
-    text = io.TextIOWrapper(_Digesting(file, digest), encoding="utf-8-sig", newline="")
+def _rows(file: BinaryIO, digest: hashlib._Hash) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(io.BufferedReader(_Digesting(file, digest)), encoding="utf-8-sig", newline="")
     first = text.readline()
     delimiter = max((",", ";", "\t"), key=first.count)
     yield next(csv.reader([first], delimiter=delimiter))
@@ -78,7 +86,7 @@ def _rows(file: BinaryIO, digest: "hashlib._Hash") -> Iterator[list[str]]:
 class _Digesting(io.RawIOBase):
     """The file, read through, feeding the digest that names this import."""
 
-    def __init__(self, file: BinaryIO, digest: "hashlib._Hash") -> None:
+    def __init__(self, file: BinaryIO, digest: hashlib._Hash) -> None:
         self.file, self.digest = file, digest
 
     def readable(self) -> bool:
@@ -92,7 +100,7 @@ class _Digesting(io.RawIOBase):
 
 
 def _checked_blocks(survey: Survey, version: SurveyVersion, file: BinaryIO,
-                    digest: "hashlib._Hash") -> list[import_check.Block]:
+                    digest: hashlib._Hash) -> list[import_check.Block]:
     try:
         rows = _rows(file, digest)
         header = [name.strip() for name in next(rows, [])]
@@ -186,10 +194,10 @@ def _new_ids(count: int) -> list[int]:
 
 
 def _insert_responses(survey: Survey, version: SurveyVersion, block: import_check.Block, ids: Sequence[int],
-                      units: dict[int, int | None], prefix: str, now: dt.datetime) -> Sequence[int]:
+                      units: Mapping[int, int | None], prefix: str, now: dt.datetime) -> Sequence[int]:
     """Insert the block's responses; their ids (reserved beforehand on PostgreSQL)."""
     rows = [(prefix + str(block.first_row + n), block.completed_at[n], block.touch_points[n],
-             units.get(block.touch_points[n]) if block.touch_points[n] else None, block.languages[n],
+             units.get(block.touch_points[n] or 0), block.languages[n],
              block.segments[n]) for n in range(block.rows)]
     if connection.vendor == "postgresql":
         columns = ("id, organization_id, survey_id, version_id, status, channel, language, is_anonymous, unit_id, "
@@ -198,7 +206,7 @@ def _insert_responses(survey: Survey, version: SurveyVersion, block: import_chec
         fixed = (survey.organization_id, survey.pk, version.pk, ResponseStatus.COMPLETE, CHANNEL)
         # wrap_database_errors: a duplicate key is Django's IntegrityError, as with the ORM.
         with connection.wrap_database_errors, connection.cursor() as cursor, cursor.copy(
-                f"COPY surveys_response ({columns}) FROM STDIN") as copy:  # noqa: S608 - constant columns
+                f"COPY surveys_response ({columns}) FROM STDIN") as copy:
             for pk, (key, done, point, unit, language, segment) in zip(ids, rows, strict=True):
                 copy.write_row((pk, *fixed, language, survey.is_anonymous, unit, point, segment, key, done, done,
                                 True, now, now))
@@ -254,16 +262,17 @@ def _escape(text: str) -> str:
 
 
 def _count(groups: dict[GroupKey, measure.Tally], survey: Survey, version: SurveyVersion,
-           block: import_check.Block, units: dict[int, int | None], spec: measure.Spec, zone: ZoneInfo) -> None:
+           block: import_check.Block, units: Mapping[int, int | None], spec: measure.Spec, zone: ZoneInfo) -> None:
     """Add the block's tallies by rollup group (unit, touch point, segment, day)."""
-    def column(key: str | None) -> np.ndarray | None:
-        if key is None:
-            return None
+    def numbers(key: str) -> np.ndarray:
         found = block.columns.get(key)
         return found.numbers if found is not None and found.numbers is not None else np.full(block.rows, np.nan)
 
-    satisfaction = np.column_stack([column(item.satisfaction) for item in spec.items])
-    importance = (np.column_stack([column(item.importance) if item.importance else np.full(block.rows, np.nan)
+    def column(key: str | None) -> np.ndarray | None:
+        return None if key is None else numbers(key)
+
+    satisfaction = np.column_stack([numbers(item.satisfaction) for item in spec.items])
+    importance = (np.column_stack([numbers(item.importance) if item.importance else np.full(block.rows, np.nan)
                                    for item in spec.items]) if any(i.importance for i in spec.items) else None)
     keys: dict[GroupKey, list[int]] = defaultdict(list)
     for n in range(block.rows):

@@ -28,8 +28,17 @@ from csm.core import clock
 from csm.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from csm.surveys import instrument
 from csm.surveys.models import (
-    Answer, Invitation, PaperBatch, Quota, QuotaAction, Response, ResponseChannel, ResponseStatus, Survey,
-    SurveyStatus, SurveyVersion,
+    Answer,
+    Invitation,
+    PaperBatch,
+    Quota,
+    QuotaAction,
+    Response,
+    ResponseChannel,
+    ResponseStatus,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
 )
 from csm.surveys.services import follow_ups
 
@@ -163,6 +172,8 @@ def _check_open(survey: Survey, now: dt.datetime) -> None:
 
 
 def _current_version(survey: Survey) -> SurveyVersion:
+    if survey.current_version_id is None:
+        raise SurveyClosed()
     return SurveyVersion.objects.get(pk=survey.current_version_id)
 
 

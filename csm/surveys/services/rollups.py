@@ -70,7 +70,8 @@ def _numbers(response_ids: Sequence[int]) -> dict[int, dict[str, float]]:
     out: dict[int, dict[str, float]] = defaultdict(dict)
     for response_id, key, number in (Answer.objects.filter(response_id__in=response_ids, number__isnull=False)
                                      .values_list("response_id", "key", "number").iterator(chunk_size=5000)):
-        out[response_id][key] = number
+        if number is not None:
+            out[response_id][key] = number
     return out
 
 

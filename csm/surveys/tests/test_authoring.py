@@ -138,8 +138,9 @@ def test_a_published_survey_moves_between_open_closed_and_archived(alice, moves,
 
 
 @pytest.mark.parametrize(("start", "status", "message"), [
-    ("draft", "open", "Publish the survey first."), ("draft", "closed", "A draft survey cannot become closed."),
-    ("open", "open", "A open survey cannot become open."), ("archived", "open", "A archived survey cannot become open."),
+    ("draft", "open", "Publish the survey first."), ("draft", "closed", "A survey that is draft cannot become closed."),
+    ("open", "open", "A survey that is open cannot become open."),
+    ("archived", "open", "A survey that is archived cannot become open."),
 ])
 def test_a_status_move_the_rules_do_not_allow_is_a_conflict(alice, start, status, message):
     survey = draft_survey(alice) if start == "draft" else published_survey(alice)

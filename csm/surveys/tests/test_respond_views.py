@@ -62,6 +62,7 @@ def test_a_required_question_left_blank_is_shown_with_its_message(alice):
     key = _key(client.get(_url(survey)))
     page = client.post(_url(survey), {**PAGE_1, "overall": "", "submission_key": key, "page": "1"})
     assert page.status_code == 422 and "Please answer this question." in page.content.decode()
+    assert 'name="chars.room" value="4" checked' in page.content.decode()  # what was given stays given
     assert not Response.objects.exists()
 
 

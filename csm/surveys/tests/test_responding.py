@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 
 from csm.core.errors import Conflict, InvalidInput
 from csm.surveys.models import (
-    Contact, Invitation, Quota, QuotaAction, Response, ResponseStatus, SurveyStatus, SurveyVersion,
+    Contact,
+    Invitation,
+    Quota,
+    QuotaAction,
+    Response,
+    ResponseStatus,
+    SurveyStatus,
+    SurveyVersion,
 )
 from csm.surveys.services import authoring
 from csm.surveys.services.responding import QuotaFull, Submission, SurveyClosed, submit_response, token_digest
