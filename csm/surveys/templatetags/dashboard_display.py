@@ -101,7 +101,10 @@ def change(value: Any, kind: str = "score") -> SafeString:
     if value is None:
         return format_html("{}", DASH)
     shown = signed_share if kind == "share" else signed
-    mdd = share(value.mdd).replace(" %", " pp") if kind == "share" else score(value.mdd)
+    if value.mdd is None:
+        mdd = DASH
+    else:
+        mdd = f"{_number(value.mdd * 100, 1)} pp" if kind == "share" else score(value.mdd)
     if value.significant:
         arrow, tone = ("▲", "success") if value.diff > 0 else ("▼", "danger")
         head = format_html('<span class="badge {}">{} {}</span>', tone, arrow, shown(value.diff))
