@@ -20,6 +20,8 @@ equals the engine's on the raw answers. Added here, with the maths in comparison
 
 from __future__ import annotations
 
+import math
+
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -212,12 +214,19 @@ class Figures:
     characteristics: tuple[CharacteristicFigures, ...]
     segments: tuple[SegmentFigures, ...]
     heatmap: Heatmap
+    # The satisfaction degree (standards.md §3.3): the index with the expectation weights of the
+    # linked pre-service survey (its mean importance per item, normalised); None without one.
+    degree: Estimate | None = None
+    expectation_weights: tuple[tuple[str, float], ...] = ()
+    expectation_n: int = 0
 
 
 # Compute ------------------------------------------------------------------------------------------
 
-def compute(rows: Rows, layout: Layout, names: Names, *, period_by: str = "month") -> Figures:
-    """Every figure of the rollups `rows` (see the module); `period_by`: week, month or quarter."""
+def compute(rows: Rows, layout: Layout, names: Names, *, period_by: str = "month",
+            expectations: Expectations | None = None) -> Figures:
+    """Every figure of the rollups `rows` (see the module); `period_by`: week, month or quarter;
+    `expectations` the pre-service survey's mean importance per item id, for the degree."""
     spec, m = layout.spec, layout.m
     keys = _Keys.of(rows, period_by)
     found, fine = grouped_sums(rows.versions, rows.blobs, keys.composite(), layout)
@@ -237,7 +246,28 @@ def compute(rows: Rows, layout: Layout, names: Names, *, period_by: str = "month
         characteristics=_characteristics(total, layout, names),
         segments=_segments(fine, total_flat, segment, keys.values[3], spec),
         heatmap=_heatmap(by_touch_point, layout, names),
+        **_degree(total, spec, expectations),
     )
+
+
+@dataclass(frozen=True)
+class Expectations:
+    """Mean expectation (importance) per item id from the pre-service survey, and its respondents."""
+
+    means: Mapping[str, float]
+    n: int
+
+
+def _degree(total: measure.Tally, spec: measure.Spec, expectations: Expectations | None) -> dict[str, Any]:
+    """E_i = ē_i / Σ ē_j over the post-service items; degree = Σ E_i · score_i with the index's
+    interval (weights taken as fixed). None unless every item has an expectation."""
+    if expectations is None or not all(expectations.means.get(item.id) for item in spec.items):
+        return {}
+    raw = [expectations.means[item.id] for item in spec.items]
+    total_weight = math.fsum(raw)
+    weights = tuple((item.id, value / total_weight) for item, value in zip(spec.items, raw, strict=True))
+    return {"degree": _estimate(measure.weighted_index(total, spec, raw), total.rows),
+            "expectation_weights": weights, "expectation_n": expectations.n}
 
 
 @dataclass(frozen=True)

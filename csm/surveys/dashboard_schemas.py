@@ -167,6 +167,12 @@ class FiguresOut(Out):
     characteristics: list[CharacteristicOut]
     segments: list[SegmentOut]
     heatmap: HeatmapOut
+    degree: EstimateOut | None = Field(
+        None, description="The satisfaction degree: the index weighted by the expectations of the linked pre-service "
+                          "survey (standards.md §3.3); null without one.")
+    expectation_weights: list[tuple[str, float]] = Field(
+        default_factory=list, description="The expectation weight of each item id, summing to 1.")
+    expectation_n: int = Field(0, description="Respondents of the pre-service survey behind the weights.")
 
 
 class DashboardOut(Out):

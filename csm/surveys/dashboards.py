@@ -28,8 +28,8 @@ from csm.accounts.context import Actor
 from csm.accounts.models import Unit
 from csm.catalogue.models import ServiceCharacteristic, TouchPoint
 from csm.core.errors import InvalidInput, NotFound
-from csm.surveys import comparisons, instrument
-from csm.surveys.dashboard_figures import Figures, Names, Rows, compute
+from csm.surveys import comparisons, instrument, measure, tallies
+from csm.surveys.dashboard_figures import Expectations, Figures, Names, Rows, compute
 from csm.surveys.models import ResponseChannel, Rollup, Survey, SurveyStatus, SurveyVersion
 from csm.surveys.rollup_matrix import Layout, Version, union_layout
 
@@ -83,7 +83,9 @@ def dashboard(*, actor: Actor, survey: Survey, filters: DashboardFilters) -> Das
         versions=layout.included if layout else (), excluded_versions=layout.excluded if layout else (),
         scale_min=layout.spec.scale_min if layout else None, scale_max=layout.spec.scale_max if layout else None,
         satisfied_min=layout.spec.satisfied_min if layout else None,
-        figures=compute(rows, layout, names, period_by=filters.period_by) if layout else None,
+        figures=compute(rows, layout, names, period_by=filters.period_by,
+                        expectations=expectations(organization_id=actor.organization_id, survey=survey,
+                                                  filters=filters)) if layout else None,
     )
 
 
@@ -154,6 +156,33 @@ def _subtree(units: Mapping[int, tuple[int | None, str]], unit_id: int) -> list[
         found.append(current)
         stack.extend(children.get(current, []))
     return sorted(found)
+
+
+def expectations(*, organization_id: int, survey: Survey, filters: DashboardFilters) -> Expectations | None:
+    """The mean expectation (importance) per item id over the responses to the pre-service
+    surveys linked to `survey` in the filters' period (their rollups: the pre-service survey rates
+    each item's importance as its answer), or None when no such survey has responses."""
+    rollups = Rollup.objects.filter(organization_id=organization_id, survey__expectations_for=survey)
+    if filters.start:
+        rollups = rollups.filter(day__gte=filters.start)
+    if filters.end:
+        rollups = rollups.filter(day__lte=filters.end)
+    by_version: dict[int, list[bytes]] = {}
+    for version_id, blob in rollups.order_by().values_list("version_id", "tally"):
+        by_version.setdefault(version_id, []).append(bytes(blob))
+    specs = dict(SurveyVersion.objects.filter(pk__in=list(by_version)).values_list("pk", "spec"))
+    sums: dict[str, list[float]] = {}
+    respondents = 0
+    for version_id, blobs in by_version.items():
+        spec = measure.parse_spec(specs[version_id])
+        counted = tallies.sum_by_group(blobs, [0] * len(blobs), len(spec.items))[0]
+        respondents += counted.rows
+        for i, item in enumerate(spec.items):
+            pair = sums.setdefault(item.id, [0.0, 0.0])
+            pair[0] += float(counted.sx[i, i])
+            pair[1] += float(counted.n[i, i])
+    means = {item_id: total / n for item_id, (total, n) in sums.items() if n}
+    return Expectations(means, respondents) if means else None
 
 
 def _versions(organization_id: int, survey: Survey) -> list[Version]:

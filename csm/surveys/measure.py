@@ -306,6 +306,15 @@ def _weights(spec: Spec, rows: Sequence[Mapping[str, Any]]) -> list[float]:
     return [value / total for value in raw]
 
 
+def weighted_index(counted: Tally, spec: Spec, weights: Sequence[float]) -> dict[str, float | None]:
+    """Σ weight·score with the interval of `index`, for weights given from outside the tally: the
+    expectation weights of a pre-service survey give the satisfaction degree (standards.md §3.3)."""
+    total = math.fsum(weights)
+    if len(weights) != counted.m or total <= 0:
+        raise ValueError("one positive weight per item")
+    return _index(counted, spec, [w / total for w in weights])
+
+
 def _index(counted: Tally, spec: Spec, weights: Sequence[float]) -> dict[str, float | None]:
     """Σ weight·score over the answered items (an item nobody answered counts with its weight
     shared out among the others), with the delta-method interval (see the module)."""

@@ -9,6 +9,7 @@ import io
 import json
 import math
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -231,8 +232,8 @@ def test_a_viewer_may_read_it(acme, data):
 
 def test_the_number_of_queries_does_not_grow_with_the_data(alice, data, django_assert_num_queries):
     filters = DashboardFilters(unit_id=data.warsaw.pk, touch_point_id=data.reception.pk)
-    # units, versions, rollups, touch points, characteristics
-    with django_assert_num_queries(5):
+    # units, versions, rollups, touch points, characteristics, the pre-service survey's rollups
+    with django_assert_num_queries(6):
         dashboard(actor=alice.actor, survey=data.survey, filters=filters)
 
 
@@ -241,7 +242,7 @@ def test_it_reads_only_rollups_never_answers(alice, data):
         dashboard(actor=alice.actor, survey=data.survey, filters=DashboardFilters())
     sql = " ".join(q["sql"] for q in queries)
     assert "surveys_answer" not in sql and "surveys_response" not in sql
-    assert sum(1 for q in queries if "surveys_rollup" in q["sql"]) == 1
+    assert sum(1 for q in queries if "surveys_rollup" in q["sql"]) == 2  # its own, its pre-service survey's
 
 
 # Versions -----------------------------------------------------------------------------------------
@@ -281,3 +282,36 @@ def test_versions_with_other_items_merge_into_their_union(alice, acme, data):
     expected = measure.analyze([measure.block_from_rows(header, rows, parsed)], parsed)
     assert expected["n"] == 190 and expected["drivers"] == []
     assert_equal_to_engine(result.figures, expected)
+
+
+def test_the_satisfaction_degree_uses_the_expectations_of_the_linked_pre_service_survey(alice, acme):
+    """standards.md §3.3: E_i = ē_i / Σ ē_j from the survey before the service, degree = Σ E_i · S_i."""
+    items = hotel_items(acme)
+    post = authoring.create_survey(actor=alice.actor, data={"name": "After"}, draft=starter.post_service(items))
+    authoring.publish_survey(actor=alice.actor, survey=post)
+    pre = authoring.create_survey(actor=alice.actor, data={"name": "Before", "purpose": "pre_service",
+                                                           "expectations_for": post},
+                                  draft=starter.pre_service(items))
+    authoring.publish_survey(actor=alice.actor, survey=pre)
+    post.refresh_from_db()
+    pre.refresh_from_db()
+    expected_ratings = [(5, 3, 4), (5, 2, 4), (4, 3, 5)]  # room, staff, checkin before the service
+    for room, staff, checkin in expected_ratings:
+        submit_response(survey=pre, submission=Submission(
+            {"chars.room": room, "chars.staff": staff, "chars.checkin": checkin}, new_key(), complete=True))
+    post_ratings = [(4, 5, 2), (3, 5, 3)]
+    for room, staff, checkin in post_ratings:
+        submit_response(survey=post, submission=Submission(
+            full_answers(**{"chars.room": room, "chars.staff": staff, "chars.checkin": checkin}), new_key(),
+            complete=True))
+    while rollups.roll_up_pending():
+        pass
+    figures = dashboard(actor=alice.actor, survey=post, filters=DashboardFilters()).figures
+    e = np.mean(np.array(expected_ratings, dtype=float), axis=0)
+    weights = e / e.sum()
+    scores = 100 * (np.mean(np.array(post_ratings, dtype=float), axis=0) - 1) / 4
+    assert figures.degree.value == pytest.approx(float(weights @ scores), abs=TOLERANCE)
+    assert dict(figures.expectation_weights) == pytest.approx(dict(zip(("room", "staff", "checkin"), weights)))
+    assert figures.expectation_n == 3 and figures.degree.ci_low < figures.degree.value < figures.degree.ci_high
+    # by hand: ē = (14/3, 8/3, 13/3), Σ = 35/3, E = (14, 8, 13)/35; S = (62.5, 100, 37.5) → 2162.5/35
+    assert figures.degree.value == pytest.approx(2162.5 / 35, abs=TOLERANCE)
