@@ -136,8 +136,10 @@ def figures(result: a.ComplaintAnalytics) -> dict[str, Figure]:
         "units": _bars(_("Complaints by unit"), result.by_unit),
         "pareto": _pareto(result),
         "timings": _timings(result),
+        # xgettext:no-python-format
         "on_time": _shares(_("On-time rate per step, with 95% intervals"), [step_label(r.step) for r in on_time],
                            [r.on_time for r in on_time]),
+        # xgettext:no-python-format
         "outcomes": _shares(_("Decision outcomes, with 95% intervals"), [r.label for r in outcomes],
                             [r.share for r in outcomes]),
         "remedy_costs": _remedy_costs(result),

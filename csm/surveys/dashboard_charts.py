@@ -52,6 +52,7 @@ def _trend(title: str, periods: Sequence[PeriodFigures], pick: str, factor: floa
     return {"data": [
         {"type": "scatter", "mode": "lines", "x": labels, "y": high, "line": {"width": 0}, "hoverinfo": "skip",
          "showlegend": False, "connectgaps": False},
+        # xgettext:no-python-format
         {"type": "scatter", "mode": "lines", "name": _("95% interval"), "x": labels, "y": low, "fill": "tonexty",
          "fillcolor": BAND, "line": {"width": 0}, "hoverinfo": "skip", "connectgaps": False},
         {"type": "scatter", "mode": "lines+markers", "name": title, "x": labels,
@@ -75,7 +76,9 @@ def _ipa(figures: Figures) -> Figure:
     annotations = [{"xref": "paper", "yref": "paper", "x": x, "y": y, "xanchor": xa, "yanchor": ya,
                     "text": quadrant_label(q), "showarrow": False, "font": {"color": QUADRANT_COLOURS[q], "size": 12}}
                    for q, x, y, xa, ya in corners]
-    axis_title = _("Stated importance (mean)") if stated else _("Derived importance (relative weight, % of R²)")
+    axis_title = (_("Stated importance (mean)") if stated
+                  # xgettext:no-python-format
+                  else _("Derived importance (relative weight, % of R²)"))
     scores = [item.score.value for item in items]
     return {"data": [{
         "type": "scatter", "mode": "markers+text", "x": scores, "y": importances,
@@ -108,6 +111,7 @@ def _drivers(figures: Figures) -> Figure:
                       "y": [localized(i.label) for i in items], "marker": {"color": PRIMARY},
                       "customdata": [i.r for i in items],
                       "hovertemplate": "%{y}: %{x:.1f} % (r = %{customdata:.2f})<extra></extra>"}],
+            # xgettext:no-python-format
             "layout": _layout(title, xaxis={"title": {"text": _("Relative weight (% of R²)")}},
                               yaxis={"automargin": True})}
 
@@ -134,6 +138,7 @@ def figures(result: Figures) -> dict[str, Figure]:
         "trend_nps": _trend(_("Net Promoter Score"), periods, "nps", 1.0, {"range": [-100, 100]}),
         "ipa": _ipa(result),
         "drivers": _drivers(result),
+        # xgettext:no-python-format
         "items": _score_bars(_("Item scores with 95% intervals"), [localized(i.label) for i in result.items],
                              [i.score for i in result.items], [i.n for i in result.items]),
         "characteristics": _score_bars(_("Score per service characteristic"),

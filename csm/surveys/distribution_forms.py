@@ -72,6 +72,7 @@ def _percent(label: Any, *, initial: Decimal | None = None, help_text: Any = "")
 
 class SampleSizeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Estimate"), initial="proportion", choices=[
+        # xgettext:no-python-format
         ("proportion", _("A proportion (e.g. % satisfied)")), ("mean", _("A mean (e.g. average rating)")),
         ("nps", _("Net Promoter Score"))])
     confidence = forms.TypedChoiceField(label=_("Confidence level"), coerce=float, initial="0.95", choices=[
@@ -81,6 +82,7 @@ class SampleSizeForm(forms.Form):
                                 help_text=_("Percentage points for a proportion, NPS points for the NPS, scale "
                                             "points for a mean."))
     proportion = _percent(_("Expected proportion (%)"), initial=Decimal("50"),
+                          # xgettext:no-python-format
                           help_text=_("50 % is the safe choice when unsure."))
     sd = forms.DecimalField(label=_("Standard deviation"), initial=Decimal("1"), required=False,
                             min_value=Decimal("0.01"), decimal_places=3,

@@ -372,7 +372,7 @@ def test_a_version_page_lists_its_questions_read_only(alice):
 def test_the_preview_draws_the_draft_as_the_respondent_sees_it_with_nothing_to_send(alice):
     survey = published_survey(alice)
     page = alice.browser().get(url("preview", pk=survey.pk), {"lang": "zh-Hans"}).content.decode()
-    assert "您对我们的服务满意吗？" in page and "Shown only when overall ≤ 3" in page
+    assert "您对我们的服务满意吗？" in page and "仅在 overall ≤ 3 时显示" in page
     assert '<fieldset disabled class="preview-fields">' in page and "<form" not in page.split("<main")[1]
     broken = authoring.create_survey(actor=alice.actor, data={"name": "Empty"})
     assert "The draft cannot be shown yet" in alice.browser().get(url("preview", pk=broken.pk)).content.decode()
