@@ -20,9 +20,8 @@ equals the engine's on the raw answers. Added here, with the maths in comparison
 
 from __future__ import annotations
 
-import math
-
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -119,7 +119,7 @@ class ItemOut(Out):
     relative_weight: float | None = Field(description="Johnson's relative weight, as a share of R².")
 
 
-class CharacteristicOut(Out):
+class DashboardCharacteristicOut(Out):
     key: str
     label: str
     items: int
@@ -164,7 +164,7 @@ class FiguresOut(Out):
     periods: list[PeriodOut]
     units: list[GroupOut]
     touch_points: list[GroupOut]
-    characteristics: list[CharacteristicOut]
+    characteristics: list[DashboardCharacteristicOut]
     segments: list[SegmentOut]
     heatmap: HeatmapOut
     degree: EstimateOut | None = Field(

@@ -311,7 +311,7 @@ def test_the_satisfaction_degree_uses_the_expectations_of_the_linked_pre_service
     weights = e / e.sum()
     scores = 100 * (np.mean(np.array(post_ratings, dtype=float), axis=0) - 1) / 4
     assert figures.degree.value == pytest.approx(float(weights @ scores), abs=TOLERANCE)
-    assert dict(figures.expectation_weights) == pytest.approx(dict(zip(("room", "staff", "checkin"), weights)))
+    assert dict(figures.expectation_weights) == pytest.approx(dict(zip(("room", "staff", "checkin"), weights, strict=True)))
     assert figures.expectation_n == 3 and figures.degree.ci_low < figures.degree.value < figures.degree.ci_high
     # by hand: ē = (14/3, 8/3, 13/3), Σ = 35/3, E = (14, 8, 13)/35; S = (62.5, 100, 37.5) → 2162.5/35
     assert figures.degree.value == pytest.approx(2162.5 / 35, abs=TOLERANCE)
