@@ -81,6 +81,12 @@ def counting(*, ip: str, email: str, now: dt.datetime) -> Count | None:
         keys[_key(email_window, email)] = email_window
     if not keys:
         return None
+    return counting_keys(keys, now=now)
+
+
+def counting_keys(keys: dict[str, Window], *, now: dt.datetime) -> Count:
+    """The statement that counts one submission against each of `keys` (kind-prefixed, hashed) in
+    its window; other apps count their own kinds of submission in the same table with it."""
     params: list[Any] = []
     for key, window in keys.items():
         params += [key, connection.ops.adapt_datetimefield_value(window.start(now))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from csm.core.periodic import Poller, Sweep
+from csm.surveys import respond_limits
 from csm.surveys.services import closure, retention, rollups, sending
 
 SURVEY_SWEEPS: tuple[Sweep, ...] = (
@@ -14,6 +15,8 @@ SURVEY_SWEEPS: tuple[Sweep, ...] = (
     Sweep("complaint_survey_invitations", dt.timedelta(minutes=5), closure.complaint_survey_invitations),
     # Daily: erase the words and contact links of responses, and contacts, past their retention.
     Sweep("survey_retention", dt.timedelta(days=1), retention.survey_retention),
+    # Hourly: the public responses' rate-limit counters of past hours.
+    Sweep("survey_counters", dt.timedelta(hours=1), respond_limits.sweep_survey_counters),
 )
 
 SURVEY_POLLERS: tuple[Poller, ...] = (

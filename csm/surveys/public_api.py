@@ -78,12 +78,13 @@ def send_response(request: HttpRequest, public_key: str, payload: ResponseIn,
     point = payload.touch_point_id
     if point is not None and not TouchPoint.objects.filter(pk=point, organization_id=survey.organization_id).exists():
         raise InvalidInput("touch_point_id", "No such touch point in this organisation.")
-    respond_limits.check(request, survey, kiosk=payload.channel == "kiosk", completing=payload.complete)
     channel = ResponseChannel.INVITATION if payload.invitation_token else payload.channel
     outcome = submit_response(survey=survey, submission=Submission(
         dict(payload.answers), idempotency_key, complete=payload.complete, channel=channel,
         language=payload.language, invitation_token=payload.invitation_token, touch_point_id=point),
-        version=public.version, has_quotas=public.has_quotas)
+        version=public.version, has_quotas=public.has_quotas,
+        count=respond_limits.counter(survey_id=survey.pk, ip=str(request.META.get("REMOTE_ADDR", "")),
+                                     kiosk=payload.channel == "kiosk"))
     response = outcome.response
     body = {"status": response.status, "version": response.version.number, "completed_at": response.completed_at}
     return Status(201 if outcome.created else 200, body)

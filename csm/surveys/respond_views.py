@@ -208,10 +208,11 @@ def _save(request: HttpRequest, visit: Visit, content: dict[str, Any], page: int
     if errors:
         return errors, merged
     try:
-        respond_limits.check(request, visit.survey, kiosk=visit.kiosk, completing=is_last)
         submit_response(survey=visit.survey, submission=Submission(
             posted, visit.key, complete=is_last, channel=visit.channel, language=language,
-            invitation_token=visit.token, touch_point_id=visit.touch_point_id))
+            invitation_token=visit.token, touch_point_id=visit.touch_point_id),
+            count=respond_limits.counter(survey_id=visit.survey.pk, ip=str(request.META.get("REMOTE_ADDR", "")),
+                                         kiosk=visit.kiosk))
     except InvalidInput as exc:
         details: list[dict[str, str]] = exc.detail if isinstance(exc.detail, list) else []
         return {item["field"].split(".")[0].split(":")[0]: item["message"] for item in details}, merged

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,11 +90,13 @@ def token_digest(token: str) -> str:
 
 
 def submit_response(*, survey: Survey, submission: Submission, version: SurveyVersion | None = None,
-                    has_quotas: bool = True) -> Outcome:
+                    has_quotas: bool = True, count: Callable[[], None] | None = None) -> Outcome:
     """Save the answers as a partial response or complete it (see the module's guarantees).
     Raises SurveyClosed, QuotaFull, Conflict (a spent invitation, a key of another survey's
     respondent) or InvalidInput with one entry per answer key at fault. `version` is the survey's
-    current version when the caller has it, `has_quotas` False when it knows there are none.
+    current version when the caller has it, `has_quotas` False when it knows there are none;
+    `count` (a rate limit, respond_limits) runs in the transaction just before a completion is
+    written, so a refusal or a failure undoes the count with everything else.
 
     A complete submission without an invitation first tries the fast path: it checks the answers
     alone and inserts the response; only when its key is taken (a retry, or a partial response to
@@ -104,7 +107,7 @@ def submit_response(*, survey: Survey, submission: Submission, version: SurveyVe
     fast = submission.complete and not submission.invitation_token
     try:
         with transaction.atomic():
-            return _submit(survey, submission, version, has_quotas, fast=fast)
+            return _submit(survey, submission, version, has_quotas, count, fast=fast)
     except IntegrityError:
         # The key is taken: by a racing request or an earlier one (return it when complete), or by
         # a partial response this one finishes.
@@ -114,11 +117,11 @@ def submit_response(*, survey: Survey, submission: Submission, version: SurveyVe
         if existing.status == ResponseStatus.COMPLETE:
             return Outcome(existing, created=False)
         with transaction.atomic():
-            return _submit(survey, submission, version, has_quotas, fast=False)
+            return _submit(survey, submission, version, has_quotas, count, fast=False)
 
 
-def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion | None, has_quotas: bool, *,
-            fast: bool) -> Outcome:
+def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion | None, has_quotas: bool,
+            count: Callable[[], None] | None, *, fast: bool) -> Outcome:
     now = clock.now()
     if fast:
         _check_open(survey, now)
@@ -128,7 +131,7 @@ def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion 
         except instrument.AnswerError:
             values = None  # perhaps a partial response holds the rest: take the full path
         if values is not None:
-            return _complete_new(survey, version, submission, values, has_quotas, now)
+            return _complete_new(survey, version, submission, values, has_quotas, count, now)
     response = (Response.objects.select_for_update()
                 .filter(survey=survey, submission_key=submission.submission_key).first())
     if response is not None and response.status == ResponseStatus.COMPLETE:
@@ -146,6 +149,8 @@ def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion 
     segment = instrument.segment_of(version.content, values) or (invitation.contact.segment if invitation else "")
     if submission.complete and has_quotas:
         _check_quotas(survey, values, segment)
+    if submission.complete and count is not None:
+        count()
     response = _write(survey, version, response, submission, invitation, values, segment, now)
     if submission.complete:
         if invitation is not None:
@@ -155,11 +160,14 @@ def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion 
 
 
 def _complete_new(survey: Survey, version: SurveyVersion, submission: Submission,
-                  values: dict[str, instrument.Value], has_quotas: bool, now: dt.datetime) -> Outcome:
+                  values: dict[str, instrument.Value], has_quotas: bool, count: Callable[[], None] | None,
+                  now: dt.datetime) -> Outcome:
     """Insert a complete response (IntegrityError when its key is taken: the caller takes over)."""
     segment = instrument.segment_of(version.content, values)
     if has_quotas:
         _check_quotas(survey, values, segment)
+    if count is not None:
+        count()
     response = _write(survey, version, None, submission, None, values, segment, now)
     follow_ups.raise_follow_up(response=response, version=version, values=values)
     return Outcome(response, created=True)

@@ -76,3 +76,29 @@ def test_closing_is_seen_at_once_by_this_process(alice):
     authoring.set_survey_status(actor=alice.actor, survey=survey, status=SurveyStatus.CLOSED)
     assert _post(survey, {"answers": full_answers()}, new_key()).status_code == 409
     assert Response.objects.count() == 1
+
+
+def test_completions_are_rate_limited_per_ip_and_only_accepted_ones_count(alice, settings):
+    from csm.complaints.models import IntakeCounter
+
+    settings.CSM_SURVEY_RESPONSES_PER_IP_HOUR = 2
+    survey = published_survey(alice)
+    assert _post(survey, {"answers": {"chars.room": 3}, "complete": False}, new_key()).status_code == 201  # not counted
+    assert _post(survey, {"answers": full_answers(overall=None)}, new_key()).status_code == 422  # refused: not counted
+    assert [_post(survey, {"answers": full_answers()}, new_key()).status_code for _ in range(3)] == [201, 201, 429]
+    assert Response.objects.filter(status="complete").count() == 2
+    assert IntakeCounter.objects.get(key__startswith="survey:").count == 2
+
+
+def test_past_hours_counters_are_swept(alice):
+    import datetime as dt
+
+    from csm.complaints.models import IntakeCounter
+    from csm.core import clock
+    from csm.surveys import respond_limits
+
+    survey = published_survey(alice)
+    _post(survey, {"answers": full_answers()}, new_key())
+    assert respond_limits.delete_past_counters(now=clock.now()) == 0
+    assert respond_limits.delete_past_counters(now=clock.now() + dt.timedelta(hours=1)) == 1
+    assert not IntakeCounter.objects.exists()
