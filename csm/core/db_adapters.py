@@ -15,7 +15,7 @@ import functools
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import QuerySet
 
 
@@ -47,3 +47,23 @@ def fast_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         cursor.cursor.adapters.register_loader("timestamptz", loader)
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def prepared_cursor() -> Any:
+    """A Django cursor (so the statement is logged like any other) over a psycopg cursor that binds
+    its parameters on the server and prepares the statement: its text is the same for every
+    submission of the same shape, so PostgreSQL plans it once per connection, not per request."""
+    connection.ensure_connection()
+    return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _prepared_cursor_class() -> type:
+    from django.db.backends.postgresql.base import ServerBindingCursor  # PostgreSQL only
+
+    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                    binary: bool | None = None) -> Any:
+            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
+
+    return PreparedCursor

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -29,17 +29,32 @@ def _window(*, kiosk: bool) -> intake_limits.Window:
     return intake_limits.Window(KIND, intake_limits.HOUR, int(limit))
 
 
-def counter(*, survey_id: int, ip: str, kiosk: bool) -> Callable[[], None]:
-    """What `submit_response` calls inside its transaction before it writes a completed response:
-    count it, or raise RateLimited (the transaction then rolls the count back)."""
-    def count() -> None:
-        window = _window(kiosk=kiosk)
-        digest = hashlib.sha256(f"{survey_id}:{ip}:{kiosk}".encode()).hexdigest()[:32]
-        statement = intake_limits.counting_keys({f"{KIND}:{digest}": window}, now=clock.now())
+@dataclass(frozen=True)
+class Counter:
+    """One completion from `ip` to a survey: `submit_response` calls it inside its transaction
+    before it writes the response (RateLimited rolls the count back with the rest), or puts
+    `statement()` into the one statement that writes the response (services/response_rows.py)."""
+
+    survey_id: int
+    ip: str
+    kiosk: bool
+
+    def statement(self) -> intake_limits.Count:
+        digest = hashlib.sha256(f"{self.survey_id}:{self.ip}:{self.kiosk}".encode()).hexdigest()[:32]
+        return intake_limits.counting_keys({f"{KIND}:{digest}": _window(kiosk=self.kiosk)}, now=clock.now())
+
+    def refusal(self) -> RateLimited:
+        return RateLimited(gettext("Too many answers were sent from this connection. Please try again later."))
+
+    def __call__(self) -> None:
+        statement = self.statement()
         counts = intake_limits.increment(statement)
-        if any(value > window.limit for value in counts.values()):
-            raise RateLimited(gettext("Too many answers were sent from this connection. Please try again later."))
-    return count
+        if any(counts[key] > window.limit for key, window in statement.keys.items()):
+            raise self.refusal()
+
+
+def counter(*, survey_id: int, ip: str, kiosk: bool) -> Counter:
+    return Counter(survey_id, ip, kiosk)
 
 
 def delete_past_counters(*, now: dt.datetime) -> int:

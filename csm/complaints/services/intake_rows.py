@@ -22,6 +22,7 @@ from django.db import DatabaseError, connection
 from csm.complaints import intake_limits
 from csm.complaints.models import Complaint
 from csm.core import clock
+from csm.core.db_adapters import prepared_cursor
 from csm.core.writes import insert_rows, json_record
 
 
@@ -74,7 +75,7 @@ def _one_statement(new: NewComplaint) -> int:
     sql = _statement(new.count.sql if new.count is not None else None,
                      len(new.count.keys) if new.count is not None else 0)
     try:
-        with _prepared_cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
     except DatabaseError as exc:
@@ -118,23 +119,3 @@ def _insert(model: Any, source: str, completion: str) -> str:
 
 def _quote(name: str) -> str:
     return str(connection.ops.quote_name(name))
-
-
-def _prepared_cursor() -> Any:
-    """A Django cursor (so the statement is logged like any other) over a psycopg cursor that binds
-    its parameters on the server and prepares the statement: its text is the same for every
-    submission of the same shape, so PostgreSQL plans it once per connection, not per request."""
-    connection.ensure_connection()
-    return connection._prepare_cursor(_prepared_cursor_class()(connection.connection))  # type: ignore[attr-defined]
-
-
-@functools.cache
-def _prepared_cursor_class() -> type:
-    from django.db.backends.postgresql.base import ServerBindingCursor  # PostgreSQL only
-
-    class PreparedCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
-        def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
-                    binary: bool | None = None) -> Any:
-            return super().execute(query, params, prepare=True, binary=binary)  # type: ignore[misc]
-
-    return PreparedCursor

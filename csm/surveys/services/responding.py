@@ -41,7 +41,8 @@ from csm.surveys.models import (
     SurveyStatus,
     SurveyVersion,
 )
-from csm.surveys.services import follow_ups
+from csm.surveys.respond_limits import Counter
+from csm.surveys.services import follow_ups, response_rows
 
 KEY_MIN, KEY_MAX = 16, 64
 
@@ -105,6 +106,10 @@ def submit_response(*, survey: Survey, submission: Submission, version: SurveyVe
     if not (isinstance(key, str) and KEY_MIN <= len(key) <= KEY_MAX and key.isascii() and key.isprintable()):
         raise InvalidInput("submission_key", _("The submission key must be 16 to 64 printable characters."))
     fast = submission.complete and not submission.invitation_token
+    if fast and isinstance(count, Counter) and not has_quotas and response_rows.is_available():
+        written = _in_one_statement(survey, submission, version, count)
+        if written is not None:
+            return written
     try:
         with transaction.atomic():
             return _submit(survey, submission, version, has_quotas, count, fast=fast)
@@ -156,6 +161,38 @@ def _submit(survey: Survey, submission: Submission, version_hint: SurveyVersion 
         if invitation is not None:
             Invitation.objects.filter(pk=invitation.pk).update(spent_at=now)
         follow_ups.raise_follow_up(response=response, version=version, values=values)
+    return Outcome(response, created=True)
+
+
+def _in_one_statement(survey: Survey, submission: Submission, version: SurveyVersion | None,
+                      count: Counter) -> Outcome | None:
+    """The common case in one statement, no transaction (response_rows); None when this
+    submission needs the full path: answers that do not stand alone, a follow-up to raise, or a
+    submission key already taken (a retry, or a partial response to finish)."""
+    now = clock.now()
+    _check_open(survey, now)
+    version = version or _current_version(survey)
+    try:
+        values = instrument.check_answers(version.content, submission.answers, complete=True)
+    except instrument.AnswerError:
+        return None
+    if follow_ups.reason_for(version, values, survey.follow_up_at_most) is not None:
+        return None
+    response = Response(
+        organization_id=survey.organization_id, survey=survey, version=version, status=ResponseStatus.COMPLETE,
+        channel=submission.channel, language=submission.language, is_anonymous=survey.is_anonymous,
+        segment=instrument.segment_of(version.content, values), submission_key=submission.submission_key,
+        unit_id=_placed(submission.unit_id, None, "unit_id", survey.unit_id, submission.paper_batch),
+        touch_point_id=_placed(submission.touch_point_id, None, "touch_point_id", survey.touch_point_id,
+                               submission.paper_batch),
+        paper_batch=submission.paper_batch, started_at=now, completed_at=submission.completed_at or now,
+        created_at=now, updated_at=now)
+    row = {field.attname: getattr(response, field.attname) for field in Response._meta.concrete_fields
+           if not field.primary_key}
+    try:
+        response.pk = response_rows.write(row, values, count.statement(), count.refusal())
+    except IntegrityError:
+        return None
     return Outcome(response, created=True)
 
 
