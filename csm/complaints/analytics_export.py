@@ -11,25 +11,20 @@ formula. No personal data: analytics hold no complainant names, e-mails or descr
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from csm.complaints import analytics as a
-from csm.core import stats
+from csm.core import sheets, stats
 from csm.core.audit_csv import safe_cell
 
 Cell = str | int | float | Decimal | dt.date | None
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+XLSX_TYPE = sheets.XLSX_TYPE
 
 
 # Column kinds, for the page to format each cell (percentages, hours, money) while the files keep
@@ -193,11 +188,7 @@ def _csv_value(value: Cell) -> str:
 
 
 def csv_text(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(name) for name in table.header])
-    writer.writerows([_csv_value(value) for value in row] for row in table.rows)
-    return buffer.getvalue()
+    return sheets.csv_text(table.header, table.rows, value=_csv_value)
 
 
 def csv_response(table: Table, *, filename: str) -> HttpResponse:
@@ -205,32 +196,9 @@ def csv_response(table: Table, *, filename: str) -> HttpResponse:
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    base = _SHEET_UNSAFE.sub(" ", title)[:31].strip() or "Sheet"
-    name, number = base, 2
-    while name.lower() in taken:
-        suffix = f" ({number})"
-        name, number = base[:31 - len(suffix)] + suffix, number + 1
-    taken.add(name.lower())
-    return name
-
-
 def xlsx_bytes(all_tables: Sequence[Table]) -> bytes:
-    """One sheet per table, header in the first row. Strings are written as string cells, so a
-    name like "=HYPERLINK(...)" stays text."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    taken: set[str] = set()
-    for table in all_tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, taken))
-        for row_number, row in enumerate((table.header, *table.rows), start=1):
-            for column, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """One sheet per table, header in the first row; text stays text (core.sheets)."""
+    return sheets.xlsx_bytes([(table.title, table.header, table.rows) for table in all_tables])
 
 
 def xlsx_response(all_tables: Sequence[Table], *, filename: str) -> HttpResponse:

@@ -12,16 +12,13 @@ in XLSX text is always a string cell.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
+from csm.core import sheets
 from csm.core.audit_csv import safe_cell
 from csm.surveys.dashboard_figures import (
     Change,
@@ -36,9 +33,8 @@ from csm.surveys.dashboard_figures import (
 from csm.surveys.dashboards import Dashboard
 
 Cell = str | int | float | None
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+XLSX_TYPE = sheets.XLSX_TYPE
+BOM = sheets.BOM
 # Column kinds, for the page to format each cell while the files keep the plain values.
 TEXT, COUNT, SCORE, SHARE, POINTS, P_VALUE, NUMBER, FLAG = (
     "text", "count", "score", "share", "points", "p_value", "number", "flag")
@@ -197,38 +193,10 @@ def _csv_value(value: Cell) -> str:
 
 def csv_text(table: Table) -> str:
     """The table as CSV text, with the byte-order mark; numbers unrounded (Python's repr)."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer)
-    writer.writerow([safe_cell(name) for name in table.header])
-    writer.writerows([_csv_value(value) for value in row] for row in table.rows)
-    return buffer.getvalue()
-
-
-def _sheet_title(title: str, taken: set[str]) -> str:
-    base = _SHEET_UNSAFE.sub(" ", title)[:31].strip() or "Sheet"
-    name, number = base, 2
-    while name.lower() in taken:
-        suffix = f" ({number})"
-        name, number = base[:31 - len(suffix)] + suffix, number + 1
-    taken.add(name.lower())
-    return name
+    return sheets.csv_text(table.header, table.rows, bom=True, value=_csv_value)
 
 
 def xlsx_bytes(all_tables: Sequence[Table], *, title: str) -> bytes:
     """One sheet per table, its header in the first row; the workbook's title property is `title`."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    workbook.properties.title = title
-    taken: set[str] = set()
-    for table in all_tables:
-        sheet = workbook.create_sheet(_sheet_title(table.title, taken))
-        for row_number, row in enumerate((table.header, *table.rows), start=1):
-            for column, value in enumerate(row, start=1):
-                cell = sheet.cell(row=row_number, column=column, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"
-        sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return sheets.xlsx_bytes([(table.title, table.header, table.rows) for table in all_tables], title=title,
+                             freeze=True)
