@@ -120,8 +120,9 @@ def _item_bank(org: Organization, characteristics: list[ServiceCharacteristic], 
         point = characteristic.touch_points.all()[:1]
         item = SurveyItem.objects.create(organization=org, code=characteristic.kind.replace("_", "-"), text=text,
                                          characteristic=characteristic, touch_point=point[0] if point else None)
-        items.append(RatedItem(characteristic.kind, text, item.code, characteristic.pk,
-                               item.touch_point_id))
+        # Not pinned to one touch point in the survey: each answer counts where it was given, so the
+        # blueprint heatmap shows every characteristic at every touch point that collects answers.
+        items.append(RatedItem(characteristic.kind, text, item.code, characteristic.pk, None))
     return items
 
 
@@ -179,7 +180,7 @@ def _answers(ctx: _Context, version: SurveyVersion, completed: dt.datetime, poin
     keys = {q["id"] for page in version.content["pages"] for q in page["questions"]}
     if "overall" in keys:
         answers["overall"] = _clip(mood + rng.gauss(0, 0.45), 1, 5)
-        answers["nps"] = _clip(2.2 * mood - 1.2 + rng.gauss(0, 1.1), 0, 10)
+        answers["nps"] = _clip(2.2 * mood - 0.2 + rng.gauss(0, 1.1), 0, 10)
         answers["effort"] = _clip(mood * 1.3 + rng.gauss(0, 0.8), 1, 7)
     if "purpose" in keys:
         answers["purpose"] = "business" if rng.random() < 0.45 else "leisure"

@@ -30,7 +30,7 @@ from csm.catalogue.models import ServiceCharacteristic, TouchPoint
 from csm.core.errors import InvalidInput, NotFound
 from csm.surveys import comparisons, instrument, measure, tallies
 from csm.surveys.dashboard_figures import Expectations, Figures, Names, Rows, compute
-from csm.surveys.models import ResponseChannel, Rollup, Survey, SurveyStatus, SurveyVersion
+from csm.surveys.models import Purpose, ResponseChannel, Rollup, Survey, SurveyStatus, SurveyVersion
 from csm.surveys.rollup_matrix import Layout, Version, union_layout
 
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
@@ -110,8 +110,11 @@ def list_dashboard_surveys(*, actor: Actor) -> QuerySet[Survey]:
 
 
 def default_survey(surveys: Sequence[Survey]) -> Survey | None:
-    """The most recent open survey, else the most recent one."""
-    return next((s for s in surveys if s.status == SurveyStatus.OPEN), surveys[0] if surveys else None)
+    """The most recent open survey after the service (the satisfaction survey proper), else the most
+    recent open one, else the most recent one."""
+    open_surveys = [s for s in surveys if s.status == SurveyStatus.OPEN]
+    fallback = open_surveys[0] if open_surveys else (surveys[0] if surveys else None)
+    return next((s for s in open_surveys if s.purpose == Purpose.POST_SERVICE), fallback)
 
 
 def filter_options(*, actor: Actor, survey: Survey) -> tuple[list[str], list[tuple[int, str]]]:

@@ -315,3 +315,15 @@ def test_the_satisfaction_degree_uses_the_expectations_of_the_linked_pre_service
     assert figures.expectation_n == 3 and figures.degree.ci_low < figures.degree.value < figures.degree.ci_high
     # by hand: ē = (14/3, 8/3, 13/3), Σ = 35/3, E = (14, 8, 13)/35; S = (62.5, 100, 37.5) → 2162.5/35
     assert figures.degree.value == pytest.approx(2162.5 / 35, abs=TOLERANCE)
+
+
+def test_the_default_survey_is_the_latest_open_one_after_the_service():
+    from csm.surveys.dashboards import default_survey
+    from csm.surveys.models import Survey
+
+    closure = Survey(name="closure", purpose="complaint_closure", status="open")
+    guests = Survey(name="guests", purpose="post_service", status="open")
+    old = Survey(name="old", purpose="post_service", status="closed")
+    assert default_survey([closure, guests, old]) is guests
+    assert default_survey([closure, old]) is closure
+    assert default_survey([old]) is old and default_survey([]) is None
