@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 
 from django.db.models import F, QuerySet
 
@@ -135,3 +136,19 @@ def get_organization_by_slug(*, slug: str) -> Organization:
         return Organization.objects.get(slug=slug)
     except Organization.DoesNotExist:
         raise NotFound() from None
+
+
+def unit_subtree(parents: Mapping[int, int | None], unit_id: int) -> list[int]:
+    """The unit and every unit below it, sorted, from each unit's parent (the organisation's units,
+    read once by the caller); NotFound when `unit_id` is not among them."""
+    if unit_id not in parents:
+        raise NotFound()
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in parents.items():
+        children.setdefault(parent, []).append(pk)
+    found, stack = [], [unit_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return sorted(found)

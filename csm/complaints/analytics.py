@@ -46,12 +46,13 @@ from django.utils.translation import gettext as _
 from csm.accounts import roles
 from csm.accounts.context import Actor
 from csm.accounts.models import Unit
+from csm.accounts.selectors import unit_subtree
 from csm.catalogue.models import Channel
 from csm.complaints.models import Complaint, Outcome
 from csm.complaints.service_volumes import volumes_by_month
 from csm.complaints.workflow import Status
 from csm.core import clock, stats
-from csm.core.errors import InvalidInput
+from csm.core.errors import InvalidInput, NotFound
 
 CENT = Decimal("0.01")
 MAX_PERIOD_DAYS = 3661  # ten years
@@ -224,17 +225,11 @@ def _subtree(organization_id: int, unit_id: int) -> tuple[tuple[int, ...], str]:
     """The unit and every unit below it (one query); a unit of another organisation is a 422."""
     units = list(Unit.objects.filter(organization_id=organization_id).values_list("pk", "parent_id", "name"))
     names = {pk: name for pk, _parent, name in units}
-    if unit_id not in names:
-        raise InvalidInput("unit", _("No such object in this organisation."))
-    children: dict[int | None, list[int]] = {}
-    for pk, parent, _name in units:
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [unit_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return tuple(sorted(found)), names[unit_id]
+    try:
+        found = unit_subtree({pk: parent for pk, parent, _name in units}, unit_id)
+    except NotFound:
+        raise InvalidInput("unit", _("No such object in this organisation.")) from None
+    return tuple(found), names[unit_id]
 
 
 # The read ----------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from csm.accounts import roles
 from csm.accounts.context import Actor
 from csm.accounts.models import Unit
+from csm.accounts.selectors import unit_subtree
 from csm.catalogue.models import ServiceCharacteristic, TouchPoint
 from csm.core.errors import InvalidInput, NotFound
 from csm.surveys import comparisons, instrument, measure, tallies
@@ -148,17 +149,10 @@ def _units(organization_id: int) -> dict[int, tuple[int | None, str]]:
 
 def _subtree(units: Mapping[int, tuple[int | None, str]], unit_id: int) -> list[int]:
     """The unit and every unit below it; a unit of another organisation is a 422."""
-    if unit_id not in units:
-        raise InvalidInput("unit", _("No such object in this organisation."))
-    children: dict[int | None, list[int]] = {}
-    for pk, (parent, _name) in units.items():
-        children.setdefault(parent, []).append(pk)
-    found, stack = [], [unit_id]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack.extend(children.get(current, []))
-    return sorted(found)
+    try:
+        return unit_subtree({pk: parent for pk, (parent, _name) in units.items()}, unit_id)
+    except NotFound:
+        raise InvalidInput("unit", _("No such object in this organisation.")) from None
 
 
 def expectations(*, organization_id: int, survey: Survey, filters: DashboardFilters) -> Expectations | None:

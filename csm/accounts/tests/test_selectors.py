@@ -60,3 +60,14 @@ def test_api_tokens_listed_are_the_actors_own(alice, bob):
     theirs = bob.user.api_tokens.get()
     with pytest.raises(NotFound):
         selectors.access_api_token(actor=alice.actor, token_id=theirs.pk)
+
+
+def test_a_unit_subtree_is_the_unit_and_everything_below_it():
+    from csm.accounts.selectors import unit_subtree
+    from csm.core.errors import NotFound
+
+    parents = {1: None, 2: 1, 3: 2, 4: 1, 5: None}
+    assert unit_subtree(parents, 1) == [1, 2, 3, 4]
+    assert unit_subtree(parents, 2) == [2, 3] and unit_subtree(parents, 5) == [5]
+    with pytest.raises(NotFound):
+        unit_subtree(parents, 9)
