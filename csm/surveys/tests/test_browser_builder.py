@@ -52,7 +52,9 @@ def add_question(page) -> None:
         page.get_by_role("button", name="Add to page 2").click()
     question = page.locator("#q-1-6")
     question.wait_for()
-    assert page.evaluate("document.activeElement.name") == "p1.q6.text.en"
+    # The new question's first field gets the focus once htmx has swapped and settled the form.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'p1.q6.text.en'",
+                           timeout=10_000)
     question.locator("textarea[name='p1.q6.text.en']").fill("Would you stay with us again?")
     question.locator("textarea[name='p1.q6.text.pl']").fill("Czy zatrzymałbyś się u nas ponownie?")
     with page.expect_response(re.compile(r".*/builder/$")):
