@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csm.catalogue",
     "csm.complaints",
     "csm.surveys",
+    "csm.assessments",
     "csm.web",
     "csm.demo",
 ]
