@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Router, Swagger
 
 from csm.accounts.api import router as accounts_router
 from csm.accounts.api_auth import BearerTokenAuth, SessionActorAuth
+from csm.assessments.api import router as assessments_router
 from csm.catalogue.api import router as catalogue_router
 from csm.complaints.analytics_api import router as analytics_router
 from csm.complaints.api import router as complaints_router
@@ -50,6 +51,7 @@ api.add_router("", surveys_public_router)
 api.add_router("", survey_dashboard_router)
 api.add_router("", survey_distribution_router)
 api.add_router("", surveys_router)
+api.add_router("", assessments_router)
 
 # Registered last, so it only answers what no router matched: an unknown URL under /api/v1/ gets
 # the JSON error shape instead of the HTML 404 page. New routers go above this line.

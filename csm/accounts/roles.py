@@ -40,18 +40,21 @@ SURVEYS_MANAGE = "surveys.manage"  # build, publish, close, distribute, quotas
 SURVEYS_KEY_IN = "surveys.key_in"  # paper forms, typed in by staff
 SURVEYS_FOLLOW_UP = "surveys.follow_up"  # the closed loop: follow-up tasks
 SURVEYS_ANALYTICS = "surveys.analytics"  # dashboards and exports (aggregates only)
+ASSESSMENTS_VIEW = "assessments.view"  # issued reports, certificates, comparisons, improvement items
+ASSESSMENTS_CONDUCT = "assessments.conduct"  # open an assessment, score, attach evidence, submit
+ASSESSMENTS_MANAGE = "assessments.manage"  # revoke certificates, corrections, improvement owners and dates
 
-_EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API, COMPLAINTS_VIEW, SURVEYS_VIEW}
+_EVERYONE = {VIEW_ORG, VIEW_CATALOGUE, VIEW_CALENDARS, USE_API, COMPLAINTS_VIEW, SURVEYS_VIEW, ASSESSMENTS_VIEW}
 _HANDLING = {COMPLAINTS_HANDLE, COMPLAINTS_PERSONAL_DATA, SURVEYS_KEY_IN, SURVEYS_FOLLOW_UP}
 _MANAGING = {MANAGE_UNITS, EDIT_CATALOGUE, EDIT_CALENDARS, VIEW_AUDIT, COMPLAINTS_APPROVE, COMPLAINTS_CONFIGURE,
-             COMPLAINTS_ANALYTICS, SURVEYS_MANAGE, SURVEYS_ANALYTICS}
+             COMPLAINTS_ANALYTICS, SURVEYS_MANAGE, SURVEYS_ANALYTICS, ASSESSMENTS_CONDUCT, ASSESSMENTS_MANAGE}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ORG_ADMIN: frozenset(_EVERYONE | _HANDLING | _MANAGING | {MANAGE_MEMBERS}),
     Role.QUALITY_MANAGER: frozenset(_EVERYONE | _HANDLING | _MANAGING),
     Role.COMPLAINT_HANDLER: frozenset(_EVERYONE | _HANDLING),
     Role.INSPECTOR: frozenset(_EVERYONE | {SURVEYS_KEY_IN}),
-    Role.ASSESSOR: frozenset(_EVERYONE | {VIEW_AUDIT, COMPLAINTS_ANALYTICS, SURVEYS_ANALYTICS}),
+    Role.ASSESSOR: frozenset(_EVERYONE | {VIEW_AUDIT, COMPLAINTS_ANALYTICS, SURVEYS_ANALYTICS, ASSESSMENTS_CONDUCT}),
     Role.VIEWER: frozenset(_EVERYONE | {COMPLAINTS_ANALYTICS, SURVEYS_ANALYTICS}),
 }
 

@@ -145,9 +145,8 @@ def parse_protocol(data: Any, *, languages: Sequence[str] = LANGUAGES) -> Protoc
     for standard in standards:
         if not any(question.standard == standard.id for question in questions):
             problems.append(f"standard {standard.id}: has no questions")
-    if problems:
+    if problems or levels is None:
         raise ProtocolError(problems)
-    assert levels is not None
     return Protocol(id=protocol_id, version=version, levels=levels, standards=standards, questions=questions)
 
 

@@ -58,6 +58,13 @@ SECTIONS: tuple[NavSection, ...] = (
         NavItem(_("Paper forms"), "surveys:paper", roles.SURVEYS_KEY_IN),
         NavItem(_("Sample size calculator"), "surveys:sample_size", roles.SURVEYS_VIEW),
     )),
+    NavSection(_("Assessments"), (
+        NavItem(_("Assessments"), "assessments:list", roles.ASSESSMENTS_VIEW),
+        NavItem(_("Progress over time"), "assessments:progress", roles.ASSESSMENTS_VIEW),
+        NavItem(_("Unit benchmark"), "assessments:benchmark", roles.ASSESSMENTS_VIEW),
+        NavItem(_("Self vs independent"), "assessments:gap", roles.ASSESSMENTS_VIEW),
+        NavItem(_("Improvement items"), "assessments:improvements", roles.ASSESSMENTS_VIEW),
+    )),
     NavSection(_("Administration"), (
         NavItem(_("Organisation settings"), "accounts:settings", roles.MANAGE_MEMBERS),
         NavItem(_("Audit trail"), "core:audit", roles.VIEW_AUDIT),

@@ -12,5 +12,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/surveys/", include("csm.surveys.urls")),
     path("c/<slug:org_slug>/", include("csm.complaints.public_urls")),
     path("s/", include("csm.surveys.public_urls")),
+    path("o/<slug:org_slug>/assessments/", include("csm.assessments.urls")),
+    path("verify/", include("csm.assessments.public_urls")),
     path("o/<slug:org_slug>/", include("csm.core.urls")),
 ]

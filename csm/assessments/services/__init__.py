@@ -1,0 +1,1 @@
+"""Writes for assessments: conducting (conducting.py), issuing (issuing.py), improvement items (items.py)."""
