@@ -48,7 +48,11 @@ ELSEWHERE = {"/api/v1/calendars": "csm/core/tests/test_api.py", "/api/v1/audit":
              "/api/v1/surveys": "csm/surveys/tests/test_api.py",
              "/api/v1/survey-items": "csm/surveys/tests/test_api.py",
              "/api/v1/survey-follow-ups": "csm/surveys/tests/test_api.py",
-             "/api/v1/service-events": "csm/surveys/tests/test_distribution_api.py"}
+             "/api/v1/service-events": "csm/surveys/tests/test_distribution_api.py",
+             "/api/v1/assessments": "csm/assessments/tests/test_api.py",
+             "/api/v1/assessment-reports": "csm/assessments/tests/test_api.py",
+             "/api/v1/assessment-scores": "csm/assessments/tests/test_api.py",
+             "/api/v1/improvement-items": "csm/assessments/tests/test_api.py"}
 COVERED_ELSEWHERE = tuple(ELSEWHERE)
 SINGLETONS = {("GET", "/api/v1/me"), ("GET", "/api/v1/organization"), ("PATCH", "/api/v1/organization")}
 # Operations that need no authentication (the complainant's public intake and tracking).

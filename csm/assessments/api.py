@@ -139,7 +139,7 @@ def get_report(request: HttpRequest, report_id: Id) -> Any:
     return _report(access_report(actor=_actor(request), report_id=report_id))
 
 
-@router.post("/assessments/score", response={200: dict[str, Any], **ERRORS})
+@router.post("/assessment-scores", response={200: dict[str, Any], **ERRORS})
 def score(request: HttpRequest, payload: ScoreIn) -> Any:
     """Score answers against the shipped protocol, as `csm assess score` does; nothing is stored."""
     _actor(request).require(roles.ASSESSMENTS_VIEW)
