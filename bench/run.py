@@ -21,6 +21,7 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,11 +52,16 @@ SCENARIOS = {
     "api_touch_points_list_10k": ("bench.scenarios.api_touch_points", 200),
     "seed_demo_scale_5": ("bench.scenarios.seed_demo", 5),
     "analyze_1m": ("bench.scenarios.analyze", 1000),  # n: thousands of rows
+    "assess_score_1000": ("bench.scenarios.assess:run_scoring", 1000),  # n: assessments
+    "assess_report_pdf": ("bench.scenarios.assess:run_report", 3),  # n: renders of each
 }
 
 
-def _scenario(module_name: str) -> ModuleType:
-    return importlib.import_module(module_name)
+def _runner(spec: str) -> Callable[[int], Result]:
+    """"package.module" runs its run(n); "package.module:function" runs that function."""
+    module_name, _, function = spec.partition(":")
+    module: ModuleType = importlib.import_module(module_name)
+    return getattr(module, function or "run")  # type: ignore[no-any-return]
 
 
 def main(argv: list[str]) -> int:
@@ -69,7 +75,7 @@ def main(argv: list[str]) -> int:
             configure(f"sqlite:///{folder}/bench.sqlite3")
             for name, (module_name, n) in chosen.items():
                 print(f"bench: running {name} ...", file=sys.stderr, flush=True)
-                result = _scenario(module_name).run(args.n or n)
+                result = _runner(module_name)(args.n or n)
                 print(json.dumps(result.as_dict()), flush=True)
                 report_misses(result)
     return run_postgresql(argv)
