@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from csm.assessments.models import EvidenceType, ItemStatus, LinkKind, Mode
 from csm.assessments.protocol import Protocol, localized
+
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
 
 SCORE_CHOICES = [("", _("Not answered")), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3"), ("na", _("N/A"))]
 
@@ -31,11 +35,11 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, protocol: Protocol, units: list[tuple[int, str]],
                  assessors: list[tuple[int, str]], language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["standards"].choices = [(s.id, f"{s.id} · {localized(s.title, language)}")
+        _choice(self, "standards").choices = [(s.id, f"{s.id} · {localized(s.title, language)}")
                                             for s in protocol.standards]
-        self.fields["unit"].choices = [("", _("Whole organisation")), *units]
-        self.fields["lead_assessor"].choices = assessors
-        self.fields["team"].choices = assessors
+        _choice(self, "unit").choices = [("", _("Whole organisation")), *units]
+        _choice(self, "lead_assessor").choices = assessors
+        _choice(self, "team").choices = assessors
 
 
 class AnswerForm(forms.Form):
@@ -70,4 +74,4 @@ class ImprovementItemForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = [("", _("Nobody yet")), *members]
+        _choice(self, "owner").choices = [("", _("Nobody yet")), *members]

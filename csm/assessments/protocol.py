@@ -255,7 +255,8 @@ def _question(item: Mapping[str, Any], where: str, standards: set[str], language
     metric = _metric(item.get("metric"), where, problems)
     if len(problems) > before:
         return None
-    return Question(id=question_id, standard=item["standard"], clause=clause, kind=item["kind"], weight=weight,
+    return Question(id=question_id, standard=item["standard"], clause=clause, kind=item["kind"],
+                    weight=int(weight or 0),
                     key=item["key"], text=text, guidance=guidance, levels=levels, evidence=evidence, metric=metric)
 
 

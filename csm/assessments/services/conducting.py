@@ -154,7 +154,7 @@ def add_evidence(*, actor: Actor, assessment: Assessment, data: EvidenceData) ->
     label = _link_label(actor, data.link_kind, data.link_ref.strip())
     if not data.note.strip() and data.file is None and not label:
         raise InvalidInput("note", _("Describe the evidence, attach a file or link a record."))
-    if data.file is not None and data.file.size > MAX_EVIDENCE_MB * 1024 * 1024:
+    if data.file is not None and (data.file.size or 0) > MAX_EVIDENCE_MB * 1024 * 1024:
         raise InvalidInput("file", _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_MB})
     evidence = Evidence(organization_id=actor.organization_id, assessment=assessment, question_id=data.question_id,
                         type=data.type, note=data.note.strip(), link_kind=data.link_kind if label else "",

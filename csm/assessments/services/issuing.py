@@ -140,10 +140,13 @@ def _metrics(assessment: Assessment) -> list[dict[str, Any]]:
 
 def _previous(assessment: Assessment, superseded: Report | None) -> dict[str, Any] | None:
     """The latest report in force of the same scope (organisation, or the same unit) before this one."""
-    earlier = issued_reports(organization_id=assessment.organization_id).filter(
-        assessment__unit_id=assessment.unit_id).exclude(pk=superseded.pk if superseded else None)
+    earlier = issued_reports(organization_id=assessment.organization_id)
+    if assessment.unit_id is None:
+        earlier = earlier.filter(assessment__unit__isnull=True)
+    else:
+        earlier = earlier.filter(assessment__unit_id=assessment.unit_id)
     if superseded is not None:
-        earlier = earlier.filter(issued_at__lt=superseded.issued_at)
+        earlier = earlier.exclude(pk=superseded.pk).filter(issued_at__lt=superseded.issued_at)
     latest = earlier.order_by("-issued_at", "-id").first()
     return snapshot_summary(latest.snapshot) if latest is not None else None
 
