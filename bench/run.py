@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]

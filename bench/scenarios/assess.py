@@ -89,9 +89,9 @@ def run_scoring(n: int) -> Result:
 def run_report(n: int) -> Result:
     from weasyprint import HTML
 
+    from bench.scenarios.assess_snapshot import full_snapshot
     from csm.assessments.protocol_store import current_protocol
     from csm.assessments.report_render import render_report_html, render_report_pdf
-    from bench.scenarios.assess_snapshot import full_snapshot
 
     protocol = current_protocol()
     snapshot = full_snapshot(protocol, random.Random(7))

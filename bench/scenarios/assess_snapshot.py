@@ -9,7 +9,14 @@ from typing import Any
 
 from csm.assessments.protocol import Protocol
 from csm.assessments.scoring import AnswerInput, score_assessment
-from csm.assessments.snapshot import AnswerRecord, Context, EvidenceItem, Header, build_snapshot, snapshot_summary
+from csm.assessments.snapshot import (
+    AnswerRecord,
+    Context,
+    EvidenceItem,
+    Header,
+    build_snapshot,
+    snapshot_summary,
+)
 
 NOTES = ("Procedura reklamacyjna v4, zatwierdzona 2026-03", "投诉处理记录抽样 30 份，全部在时限内确认",
          "Interview with the complaints manager", "Management review minutes, Q2 and Q3")
@@ -51,4 +58,4 @@ def full_snapshot(protocol: Protocol, rng: random.Random) -> dict[str, Any]:
                      "standards": [{"id": s.id, "level": s.level} for s in result.standards if s.level]}))
 
 
-__all__ = ["full_snapshot", "AnswerInput"]
+__all__ = ["AnswerInput", "full_snapshot"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from csm.assessments.models import EvidenceType, ItemStatus, LinkKind, Mode
 from csm.assessments.protocol import Protocol, localized
 
+
 def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
     return cast(forms.ChoiceField, form.fields[name])
 

@@ -19,6 +19,7 @@ from csm.accounts.models import Membership, Organization, User
 from csm.accounts.roles import Role
 from csm.accounts.services import create_api_token
 from csm.core import clock
+from csm.demo.assessments import seed_assessments
 from csm.demo.complaint_specs import COMPLAINT_SPECS
 from csm.demo.complaints import seed_complaints
 from csm.demo.hotels import HOTELS_ORG
@@ -74,6 +75,8 @@ def seed_demo(*, seed: int, scale: int) -> DemoResult:
             _add_complaints(item, seed=seed, today=today)
             item.counts.update(seed_surveys(item.organization, admin=item.people["admin"], scale=scale, today=today,
                                             rng=random.Random(f"{seed}/{item.organization.slug}/surveys")))  # noqa: S311
+            item.counts.update(seed_assessments(item.organization, people=item.people, today=today,
+                                                rng=random.Random(f"{seed}/{item.organization.slug}/assessments")))  # noqa: S311
         shared = _add_shared_user(seeded, password_hash)
         token = _demo_token(seeded[0])
         for item in seeded:

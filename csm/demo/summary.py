@@ -10,6 +10,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, reverse
 
 from csm.accounts.roles import Role
+from csm.demo.assessments import showcase
 from csm.demo.seeding import DEMO_PASSWORD
 from csm.demo.services import DEMO_ORGS, SHARED_EMAIL, SHARED_ROLE
 
@@ -32,6 +33,29 @@ def _account(email: str, role: str) -> str:
     return f"    {email:<34}{Role(role).label}"
 
 
+def _assessment_tour(base: str, slug: str) -> list[str]:
+    """The assessment pages worth opening: the independent report, its PDF and public check, and the
+    comparisons; nothing when the organisation has no independent report."""
+    found = showcase(slug)
+    if found is None:
+        return []
+    org = {"org_slug": slug}
+    report = {**org, "report_id": str(found.report_id)}
+    home = f"/o/{slug}/assessments/"
+    pages = [
+        ("Assessments", _path("assessments:list", home, **org)),
+        (f"Report {found.report_number}", _path("assessments:report", f"{home}reports/{found.report_id}/", **report)),
+        ("Report PDF", _path("assessments:report_pdf", f"{home}reports/{found.report_id}/pdf/", **report)),
+    ]
+    if found.certificate_code:
+        code = found.certificate_code
+        pages.append(("Public check", _path("assessments_public:verify", f"/verify/{code}/", code=code)))
+    pages += [(label, _path(f"assessments:{name}", f"{home}{name}/", **org)) for label, name in (
+        ("Progress", "progress"), ("Unit benchmark", "benchmark"), ("Self vs independent", "gap"),
+        ("Improvement items", "improvements"))]
+    return ["  Assessments:", *(f"    {label:<22}{base}{path}" for label, path in pages)]
+
+
 def demo_lines(base_url: str, api_token: str | None) -> list[str]:
     base = base_url.rstrip("/")
     lines = [
@@ -43,6 +67,7 @@ def demo_lines(base_url: str, api_token: str | None) -> list[str]:
         home = _path("dashboard", f"/o/{spec.slug}/", org_slug=spec.slug)
         lines += ["", f"{spec.name}  {base}{home}"]
         lines += [_account(f"{p.mailbox}@{spec.email_domain}", p.role) for p in spec.people]
+        lines += _assessment_tour(base, spec.slug)
     lines += [
         "",
         "Member of both organisations (try the organisation switcher):",
