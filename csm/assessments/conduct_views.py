@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -174,6 +174,22 @@ def remove_evidence(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
         return HttpResponse(status=404)
     conducting.remove_evidence(actor=actor, evidence=evidence)
     return _card(request, evidence.assessment, evidence.question_id)
+
+
+@org_view(roles.ASSESSMENTS_VIEW)
+def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """An evidence file as a download, never inline: it may have come from outside."""
+    evidence = selectors.access_evidence(actor=actor_of(request), evidence_id=evidence_id)
+    if evidence.assessment_id != pk or not evidence.file:
+        raise Http404()
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404() from None
+    response = FileResponse(handle, as_attachment=True, filename=evidence.filename,
+                            content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]
 
 
 def _act(request: HttpRequest, pk: int, action: Any, success: str, **kwargs: Any) -> HttpResponse:

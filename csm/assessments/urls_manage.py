@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/evidence/<str:question_id>/", views.add_evidence, name="add_evidence"),
     path("<int:pk>/metric/<str:question_id>/", views.attach_metric, name="attach_metric"),
     path("<int:pk>/evidence/<int:evidence_id>/remove/", views.remove_evidence, name="remove_evidence"),
+    path("<int:pk>/evidence/<int:evidence_id>/file/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/return/", views.return_for_changes, name="return"),
     path("<int:pk>/sign-off/", views.sign_off, name="sign_off"),

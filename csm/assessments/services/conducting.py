@@ -8,6 +8,7 @@ raises InvalidInput naming the field, and nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from csm.assessments.models import Answer, Assessment, Evidence, EvidenceType, L
 from csm.assessments.protocol_store import current_protocol
 from csm.assessments.scoring import MAX_SCORE, RejectedInput, score_assessment
 from csm.assessments.selectors import answer_records, assessed_questions, protocol_of, question_metrics
+from csm.complaints.attachments import validate_uploads
 from csm.complaints.models import Complaint
 from csm.core import clock
 from csm.core.audit import record_event
@@ -154,14 +156,14 @@ def add_evidence(*, actor: Actor, assessment: Assessment, data: EvidenceData) ->
     label = _link_label(actor, data.link_kind, data.link_ref.strip())
     if not data.note.strip() and data.file is None and not label:
         raise InvalidInput("note", _("Describe the evidence, attach a file or link a record."))
-    if data.file is not None and (data.file.size or 0) > MAX_EVIDENCE_MB * 1024 * 1024:
-        raise InvalidInput("file", _("The file is larger than %(mb)s MB.") % {"mb": MAX_EVIDENCE_MB})
+    # The same checks as a complainant's attachment: size, and a type proven by the content.
+    uploads = validate_uploads([data.file], max_mb=MAX_EVIDENCE_MB, max_files=1) if data.file is not None else []
     evidence = Evidence(organization_id=actor.organization_id, assessment=assessment, question_id=data.question_id,
                         type=data.type, note=data.note.strip(), link_kind=data.link_kind if label else "",
                         link_ref=data.link_ref.strip() if label else "", link_label=label, added_by=actor.user)
-    if data.file is not None:
-        evidence.filename = (data.file.name or "evidence")[-200:]
-        evidence.file.save(evidence.filename, data.file, save=False)
+    for upload in uploads:  # stored under a random name; the file's own name is for display only
+        evidence.filename = upload.filename[-200:]
+        evidence.file.save(f"{uuid.uuid4().hex}.{upload.kind}", upload.file, save=False)
     evidence.save()
     record_event(organization_id=actor.organization_id, actor=actor.user, action="assessment.evidence_added",
                  obj=assessment, changes={data.question_id: [None, data.type]})

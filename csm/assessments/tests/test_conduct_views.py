@@ -125,3 +125,23 @@ def test_improvement_items_list_and_edit(alice, bob):
     refused = client.post(url(f"improvements/{item.pk}/"), {"owner": bob.user.pk, "due_on": "2027-03-01",
                                                            "status": "done", "closing_note": ""})
     assert refused.status_code == 422
+
+
+def test_an_evidence_file_is_checked_stored_under_a_random_name_and_served_only_to_members(alice, charlie):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assessment = open_assessment(alice, standards=("ISO10003",))
+    question = assessed_questions(assessment)[0]
+    client = alice.browser()
+    fake = SimpleUploadedFile("policy.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    refused = client.post(url(f"{assessment.pk}/evidence/{question.id}/"), {"type": "D", "file": fake},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422 and not Evidence.objects.exists()
+    pdf = SimpleUploadedFile("Polityka reklamacji.pdf", b"%PDF-1.4\n%demo\n", content_type="application/pdf")
+    client.post(url(f"{assessment.pk}/evidence/{question.id}/"), {"type": "D", "file": pdf}, HTTP_HX_REQUEST="true")
+    evidence = Evidence.objects.get()
+    assert evidence.filename == "Polityka reklamacji.pdf" and "Polityka" not in evidence.file.name
+    download = client.get(url(f"{assessment.pk}/evidence/{evidence.pk}/file/"))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download["Content-Type"] == "application/octet-stream" and download["X-Content-Type-Options"] == "nosniff"
+    assert charlie.browser().get(url(f"{assessment.pk}/evidence/{evidence.pk}/file/")).status_code == 404
