@@ -46,7 +46,7 @@ def test_me_shows_the_person_their_organisation_role_and_permissions(bob):
         "email": "bob@acme.test", "full_name": "Bob", "role": "complaint_handler",
         "organization": {"id": bob.organization.pk, "slug": "acme", "name": "Acme Hotels",
                          "default_language": "pl", "timezone": "Europe/Warsaw", "country": "PL"},
-        "permissions": ["api.use", "calendars.view", "catalogue.view", "complaints.handle", "complaints.personal_data",
+        "permissions": ["api.use", "assessments.view", "calendars.view", "catalogue.view", "complaints.handle", "complaints.personal_data",
                         "complaints.view", "organization.view", "surveys.follow_up", "surveys.key_in", "surveys.view"],
     }
 
