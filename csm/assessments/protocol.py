@@ -13,6 +13,7 @@ No Django here: the command, the start-up check and the tests all read files thr
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -103,16 +104,22 @@ class Protocol:
         return tuple(question.id for question in self.questions)
 
     def questions_of(self, standard: str) -> tuple[Question, ...]:
-        return tuple(question for question in self.questions if question.standard == standard)
+        return self._by_standard.get(standard, ())
 
     def standard_ids(self) -> tuple[str, ...]:
         return tuple(standard.id for standard in self.standards)
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    @functools.cached_property
+    def _by_standard(self) -> dict[str, tuple[Question, ...]]:
+        return {s.id: tuple(q for q in self.questions if q.standard == s.id) for s in self.standards}
+
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(question_id)
+        """The question with this id; KeyError if none."""
+        return self._by_id[question_id]
 
 
 def localized(texts: Mapping[str, str], language: str) -> str:

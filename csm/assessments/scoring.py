@@ -122,8 +122,18 @@ def index(pairs: Sequence[tuple[int, int]]) -> float | None:
 
 def attainment(pairs: Sequence[tuple[int, int]], k: int) -> float:
     """Σw·[s ≥ k] / Σw: the weighted share of questions at score k or above."""
-    total = sum(weight for weight, _ in pairs)
-    return sum(weight for weight, score in pairs if score >= k) / total
+    return attainments(pairs)[k - 1]
+
+
+def attainments(pairs: Sequence[tuple[int, int]]) -> tuple[float, float, float]:
+    """(A_1, A_2, A_3) in one pass: the weight at each score, summed from the top down."""
+    at_score = [0, 0, 0, 0]
+    for weight, score in pairs:
+        at_score[score] += weight
+    total = sum(at_score)
+    a3 = at_score[3]
+    a2 = a3 + at_score[2]
+    return ((a2 + at_score[1]) / total, a2 / total, a3 / total)
 
 
 def level(scores: Sequence[tuple[Question, int]], levels: Levels) -> int:
@@ -131,13 +141,14 @@ def level(scores: Sequence[tuple[Question, int]], levels: Levels) -> int:
     pairs = [(question.weight, score) for question, score in scores]
     keys = [score for question, score in scores if question.key]
     results = [(question.weight, score) for question, score in scores if question.is_result]
+    achieved = attainments(pairs)
     thresholds = (levels.t1, levels.t2, levels.t3)
     reached = 0
     for k in (1, 2):
-        if attainment(pairs, k) < thresholds[k - 1] or any(score < k for score in keys):
+        if achieved[k - 1] < thresholds[k - 1] or any(score < k for score in keys):
             return reached
         reached = k
-    if attainment(pairs, 3) < levels.t3:
+    if achieved[2] < levels.t3:
         return reached
     if keys and sum(1 for score in keys if score == MAX_SCORE) / len(keys) < levels.key_top_share:
         return reached
@@ -157,7 +168,7 @@ def score_standard(standard: str, scored: Sequence[Scored], levels: Levels) -> S
         index=index(pairs) or 0.0,
         enabler_index=index([(q.weight, s) for q, s in effective if not q.is_result]),
         result_index=index([(q.weight, s) for q, s in effective if q.is_result]),
-        attainment=(attainment(pairs, 1), attainment(pairs, 2), attainment(pairs, 3)),
+        attainment=attainments(pairs),
         level=reached,
         claimed_level=level([(item.question, item.claimed) for item in scored], levels),
         strengths=tuple(q.id for q, s in effective if s == MAX_SCORE or s > reached),
