@@ -222,6 +222,9 @@ def return_for_changes(request: HttpRequest, pk: int) -> HttpResponse:
 @org_view(roles.ASSESSMENTS_CONDUCT)
 @require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that the report may be issued."))
+        return redirect(org_url(request, "assessments:detail", pk=pk))
     return _act(request, pk, issuing.sign_off, _("Signed off: the report is issued and can no longer change."))
 
 

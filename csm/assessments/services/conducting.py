@@ -211,7 +211,7 @@ def attach_metric(*, actor: Actor, assessment: Assessment, question_id: str) -> 
               "period_end": value.period_end.isoformat(), "unit": value.unit}
     evidence = Evidence.objects.create(
         organization_id=actor.organization_id, assessment=assessment, question_id=question_id,
-        type=EvidenceType.METRIC, note=_("Live figure from CSM"), metric=frozen, added_by=actor.user)
+        type=EvidenceType.METRIC, metric=frozen, added_by=actor.user)  # shown in the reader's language
     record_event(organization_id=actor.organization_id, actor=actor.user, action="assessment.metric_attached",
                  obj=assessment, changes={question_id: [None, value.value]})
     return evidence

@@ -18,10 +18,10 @@ import calendar
 import datetime as dt
 import secrets
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from csm.accounts import roles
@@ -64,7 +64,7 @@ def sign_off(*, actor: Actor, assessment: Assessment) -> Report:
     now = clock.now()
     superseded = assessment.revision_of.report if assessment.revision_of_id else None  # type: ignore[union-attr]
     number = _report_number(assessment, superseded, now)
-    certificate = _certificate_data(result, now)
+    certificate = _certificate_data(result, now, actor.organization.timezone)
     snapshot = build_snapshot(header=_header(actor, assessment, number, now, superseded), protocol=protocol,
                               result=result, answers=records,
                               context=_context(assessment, result, number, now, certificate, superseded))
@@ -166,11 +166,16 @@ def _benchmark(assessment: Assessment, result: AssessmentResult, number: str, no
     return sorted([*rows, own], key=lambda row: (row["unit"] is not None, row["unit"] or ""))
 
 
-def _certificate_data(result: AssessmentResult, now: dt.datetime) -> dict[str, Any] | None:
+def local_day(now: dt.datetime, timezone_name: str) -> dt.date:
+    """The organisation's calendar day at `now`: the day printed on its certificate."""
+    return now.astimezone(ZoneInfo(timezone_name)).date()
+
+
+def _certificate_data(result: AssessmentResult, now: dt.datetime, timezone_name: str) -> dict[str, Any] | None:
     confirmed = [{"id": s.id, "level": s.level} for s in result.standards if s.level >= 1]
     if not confirmed:
         return None
-    issued_on = timezone.localdate(now)
+    issued_on = local_day(now, timezone_name)
     return {"code": new_code(), "standards": confirmed, "issued_on": issued_on,
             "valid_until": add_months(issued_on, settings.CSM_CERTIFICATE_VALID_MONTHS)}
 
@@ -191,7 +196,7 @@ def new_code() -> str:
 def _raise_improvement_items(assessment: Assessment, report: Report, result: AssessmentResult,
                              now: dt.datetime) -> None:
     protocol = protocol_of(assessment)
-    due = timezone.localdate(now) + dt.timedelta(days=settings.CSM_IMPROVEMENT_DUE_DAYS)
+    due = local_day(now, assessment.organization.timezone) + dt.timedelta(days=settings.CSM_IMPROVEMENT_DUE_DAYS)
     language = assessment.organization.default_language
     items = []
     for standard in result.standards:

@@ -89,7 +89,9 @@ def test_submit_and_sign_off_from_the_workspace(alice):
     client = alice.browser()
     client.post(url(f"{assessment.pk}/submit/"))
     assert Assessment.objects.get().status == Status.IN_REVIEW
-    issued = client.post(url(f"{assessment.pk}/sign-off/"))
+    unconfirmed = client.post(url(f"{assessment.pk}/sign-off/"))
+    assert unconfirmed["Location"] == url(f"{assessment.pk}/") and Assessment.objects.get().status == Status.IN_REVIEW
+    issued = client.post(url(f"{assessment.pk}/sign-off/"), {"confirm": "yes"})
     report = Assessment.objects.get().report
     assert issued["Location"] == url(f"reports/{report.pk}/")
     assert client.get(url(f"{assessment.pk}/"))["Location"] == url(f"reports/{report.pk}/")
