@@ -55,7 +55,8 @@ def report_page(request: HttpRequest, report_id: int) -> HttpResponse:
         "report": report, "language": language, "languages": REPORT_LANGUAGES,
         "report_html": report_render.render_report_html(report.snapshot, _protocol(report), language,
                                                         standalone=False),
-        "certificate": report_certificate(report=report), "newer": newer_report(report=report)})
+        "certificate": report_certificate(report=report), "newer": newer_report(report=report),
+        "can_manage": _actor(request).can(roles.ASSESSMENTS_MANAGE)})
 
 
 @org_view(roles.ASSESSMENTS_VIEW)

@@ -147,3 +147,15 @@ def test_an_evidence_file_is_checked_stored_under_a_random_name_and_served_only_
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert download["Content-Type"] == "application/octet-stream" and download["X-Content-Type-Options"] == "nosniff"
     assert charlie.browser().get(url(f"{assessment.pk}/evidence/{evidence.pk}/file/")).status_code == 404
+
+
+def test_only_managers_see_the_correction_and_revocation_forms_on_the_report(alice, bob):
+    assessment = open_assessment(alice, standards=("ISO10003",))
+    answer_all(alice, assessment)
+    conducting.submit_for_review(actor=alice.actor, assessment=assessment)
+    report = issuing.sign_off(actor=alice.actor, assessment=assessment)
+    managed = alice.browser().get(url(f"reports/{report.pk}/")).content.decode()
+    assert "Revoke the certificate" in managed and "Open a corrected revision" in managed
+    assert f"/verify/{report.certificate.code}/" in managed
+    read_only = bob.browser().get(url(f"reports/{report.pk}/")).content.decode()
+    assert "Revoke the certificate" not in read_only and "Open a corrected revision" not in read_only
