@@ -71,16 +71,17 @@ def _figure(figure_class: type[Figure], panels: Sequence[tuple[str, Sequence[Map
 
 
 def clause_chart_svg(snapshot: Mapping[str, Any], language: str) -> str:
-    """The chart as inline SVG (no XML prologue), or "" when no clause has a scored question."""
+    """The chart as inline SVG (no XML prologue), one block per standard so that a printed page can
+    break between standards (an image cannot be split across pages); "" when no clause has a
+    scored question."""
     panels = _panels(snapshot)
-    if not panels:
-        return ""
     with translation.override(language):
-        svg = _draw(panels)
-    return _without_css(svg[svg.index("<svg"):])
+        svgs = [_draw([panel], salt=panel[0]) for panel in panels]
+    return "".join(f'<div class="report-chart-panel">{_without_css(svg[svg.index("<svg"):])}</div>'
+                   for svg in svgs)
 
 
-def _draw(panels: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> str:
+def _draw(panels: Sequence[tuple[str, Sequence[Mapping[str, Any]]]], *, salt: str) -> str:
     # Imported here, not at the top: matplotlib takes about two seconds to load, which every web and
     # worker process would otherwise pay at start-up (the URLconf imports the report views).
     import matplotlib
@@ -90,7 +91,7 @@ def _draw(panels: Sequence[tuple[str, Sequence[Mapping[str, Any]]]]) -> str:
 
     buffer = io.StringIO()
     with matplotlib.rc_context({"font.family": FONTS, "font.size": 8, "svg.fonttype": "path",
-                                "svg.hashsalt": "csm-report"}):
+                                "svg.hashsalt": f"csm-report-{salt}"}):
         _figure(Figure, panels).savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 

@@ -144,7 +144,7 @@ def test_the_html_has_every_section_in_order(snapshot, protocol):
     html = report_render.render_report_html(snapshot, protocol, "en", standalone=False)
     positions = [html.index(heading) for heading in SECTIONS]
     assert positions == sorted(positions)
-    assert html.count("<svg") == 1 and "<style" not in html and "<html" not in html
+    assert html.count("<svg") == 2 and "<style" not in html and "<html" not in html  # a chart per standard
 
 
 def test_the_html_shows_the_figures_the_metrics_and_the_appendix(snapshot, protocol):
@@ -175,7 +175,7 @@ def test_the_standalone_html_inlines_the_stylesheet(snapshot, protocol):
 
 def test_the_chart_is_inline_svg_without_css(snapshot):
     svg = report_render.clause_chart_svg(snapshot, "zh-hans")
-    assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
+    assert svg.count('<div class="report-chart-panel"><svg ') == 2 and svg.rstrip().endswith("</svg>\n</div>")
     assert "<style" not in svg and ' style="' not in svg and 'fill="#0b5cad"' in svg
     assert svg.count('fill="#0b5cad"') == 7  # one bar per clause: four of ISO10002, three of ISO10004
 
