@@ -62,6 +62,7 @@ class MetricRow:
     comparator: str
     targets: tuple[Decimal | None, ...]
     suggested: int | None
+    suffix: str = ""
 
     @property
     def has_data(self) -> bool:
@@ -78,6 +79,13 @@ def _trend(value: Any, previous: Any) -> str:
     return "up" if value > previous else "down" if value < previous else "flat"
 
 
+def _shown(metric: Mapping[str, Any], value: Any) -> Decimal | None:
+    """A share as a percentage (0.955 → 95.5), any other figure as it is."""
+    if value is None or metric.get("unit") != "share":
+        return display_number(value)
+    return display_number(Decimal(str(value)) * 100)
+
+
 def metric_row(metric: Mapping[str, Any], protocol: Protocol, language: str) -> MetricRow:
     higher_is_better = bool(metric.get("higher_is_better", True))
     trend = _trend(metric.get("value"), metric.get("previous"))
@@ -85,11 +93,12 @@ def metric_row(metric: Mapping[str, Any], protocol: Protocol, language: str) -> 
     return MetricRow(
         name=metric["name"], label=str(METRIC_LABELS.get(metric["name"], metric["name"])),
         question=question_view(protocol, question, language) if question else None,
-        value=display_number(metric.get("value")), n=metric.get("n"), previous=display_number(metric.get("previous")),
+        value=_shown(metric, metric.get("value")), n=metric.get("n"), previous=_shown(metric, metric.get("previous")),
         trend=trend, is_improving=None if trend in ("", "flat") else (trend == "up") == higher_is_better,
         period_start=parse_date(metric.get("period_start")), period_end=parse_date(metric.get("period_end")),
         comparator="≥" if higher_is_better else "≤",
-        targets=tuple(display_number(limit) for limit in metric.get("thresholds") or ()),
+        targets=tuple(_shown(metric, limit) for limit in metric.get("thresholds") or ()),
+        suffix=" %" if metric.get("unit") == "share" else "",
         suggested=metric.get("suggested"))
 
 

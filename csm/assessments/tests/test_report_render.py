@@ -225,3 +225,15 @@ def test_the_certificate_pdf_shows_the_code_and_the_verify_url(snapshot, tmp_pat
                                                                       language))
     assert text.count("\f") == 1  # one page
     assert CODE in text and VERIFY_URL in text and "ACME-2025-07" in text and "Acme Hotels" in text
+
+
+def test_a_share_is_shown_as_a_percentage_with_its_targets(protocol):
+    from csm.assessments.report_trends import metric_row
+
+    row = metric_row({"name": "complaints.acknowledged_on_time", "value": 0.955, "n": 200, "previous": 0.9,
+                      "unit": "share", "thresholds": [0.85, 0.95, 0.98], "higher_is_better": True}, protocol, "en")
+    assert (str(row.value), str(row.previous), row.suffix) == ("95.5", "90", " %")
+    assert [str(t) for t in row.targets] == ["85", "95", "98"] and row.is_improving is True
+    index = metric_row({"name": "surveys.satisfaction_index", "value": 71.25, "n": 40, "unit": "index",
+                        "thresholds": [60, 70, 80]}, protocol, "en")
+    assert (str(index.value), index.suffix) == ("71.25", "")
