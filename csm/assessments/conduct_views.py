@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,6 +25,7 @@ from csm.assessments.protocol_store import current_protocol
 from csm.assessments.report_selectors import access_report
 from csm.assessments.services import conducting, issuing
 from csm.core import clock
+from csm.core.downloads import file_download
 from csm.core.errors import DomainError
 from csm.core.forms import add_domain_errors
 
@@ -180,16 +181,9 @@ def remove_evidence(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
 def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """An evidence file as a download, never inline: it may have come from outside."""
     evidence = selectors.access_evidence(actor=actor_of(request), evidence_id=evidence_id)
-    if evidence.assessment_id != pk or not evidence.file:
+    if evidence.assessment_id != pk:
         raise Http404()
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404() from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.filename,
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response  # type: ignore[return-value]
+    return file_download(evidence.file, evidence.filename)  # type: ignore[return-value]
 
 
 def _act(request: HttpRequest, pk: int, action: Any, success: str, **kwargs: Any) -> HttpResponse:

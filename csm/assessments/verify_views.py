@@ -11,12 +11,10 @@ guessed by a script; past the limit the answer is 429.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,7 +25,8 @@ from django.views.decorators.http import require_GET
 from csm.assessments.models import Certificate, Report
 from csm.assessments.report_model import level_label, standard_number, standard_title
 from csm.assessments.report_selectors import certificate_by_code, normalize_code
-from csm.core import clock
+from csm.complaints.intake_limits import client_ip
+from csm.core import clock, hourly_limits
 
 TEMPLATES = "assessments/verify/"
 WINDOW_SECONDS = 3600
@@ -44,16 +43,8 @@ class CertificateStatus:
 def allow_lookup(request: HttpRequest) -> bool:
     """Count this lookup; False once the client's IP is past its limit in this window."""
     limit = int(getattr(settings, "CSM_VERIFY_PER_IP_HOUR", DEFAULT_PER_IP_HOUR))
-    # REMOTE_ADDR only: X-Forwarded-For can be forged by the client unless a trusted proxy sets it.
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    key = "verify:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        return True
-    try:
-        return int(cache.incr(key)) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        return True
+    return hourly_limits.allow(prefix="verify", identity=client_ip(request.META), limit=limit,
+                               window_seconds=WINDOW_SECONDS)
 
 
 def _newer(report: Report) -> Report | None:

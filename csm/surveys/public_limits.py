@@ -5,13 +5,11 @@ token is hopeless anyway; the limit keeps a script from hammering the database."
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from csm.complaints.intake_limits import client_ip
+from csm.core import hourly_limits
 
 WINDOW_SECONDS = 3600
 DEFAULT_PER_IP_HOUR = 60
@@ -20,12 +18,5 @@ DEFAULT_PER_IP_HOUR = 60
 def allow(request: HttpRequest, scope: str) -> bool:
     """Count this request; False once the client's IP is past its limit in this window."""
     limit = int(getattr(settings, "CSM_SURVEY_PUBLIC_PER_IP_HOUR", DEFAULT_PER_IP_HOUR))
-    digest = hashlib.sha256(f"{scope}:{client_ip(request.META)}".encode()).hexdigest()[:32]
-    key = f"survey-public:{digest}"
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        return True
-    try:
-        return int(cache.incr(key)) <= limit
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        return True
+    return hourly_limits.allow(prefix="survey-public", identity=f"{scope}:{client_ip(request.META)}", limit=limit,
+                               window_seconds=WINDOW_SECONDS)

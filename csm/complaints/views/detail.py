@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from csm.accounts import roles
@@ -25,6 +25,7 @@ from csm.complaints.views.base import actor_of, in_org_timezone, org_url
 from csm.complaints.views.clocks import ClockBoard, StepClock
 from csm.complaints.views.explanations import ExplainedStep, explain
 from csm.core.audit import history_for
+from csm.core.downloads import file_download
 
 DETAIL_TEMPLATE = "complaints/staff/detail.html"
 
@@ -132,12 +133,5 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     found = complaint.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404()
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404() from None
-    response = FileResponse(handle, as_attachment=True, filename=found.filename,
-                            content_type="application/octet-stream")
-    response["X-Content-Type-Options"] = "nosniff"
     # A streamed response is no HttpResponse subclass, but org_view passes it through untouched.
-    return response  # type: ignore[return-value]
+    return file_download(found.file, found.filename)  # type: ignore[return-value]
