@@ -67,3 +67,19 @@ def test_a_bad_protocol_file_is_refused_with_its_problems(tmp_path):
         call_command("assess", "score", str(EXAMPLES / "case-1-evidence-cap.json"), "--protocol", str(path))
     assert "protocol: levels.t1: must be a number from 0 to 1" in str(caught.value)
     assert "protocol: questions[0] (A1): 'weight' must be 1, 2 or 3" in str(caught.value)
+
+
+def test_without_protocol_the_command_scores_against_the_shipped_protocol(tmp_path):
+    from csm.assessments.protocol_store import current_protocol
+
+    protocol = current_protocol()
+    answers = [{"question": q.id, "score": 3, "evidence": [{"type": "M", "note": "KPI"}]}
+               for q in protocol.questions_of("ISO10004")]
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"protocol": protocol.id, "standards": ["ISO10004"], "answers": answers}))
+    out = StringIO()
+    call_command("assess", "score", str(path), stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["protocol_version"] == "1.0"
+    assert result["overall"] == {"level": 3, "index": 100.0}
+    assert result["standards"][0]["attainment"] == {"1": 1.0, "2": 1.0, "3": 1.0}
