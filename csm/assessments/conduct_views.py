@@ -4,6 +4,7 @@ Views are thin: forms check shapes, services check the rules, DomainErrors becom
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -75,17 +76,19 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/create.html", {"form": form}, status=422 if form.errors else 200)
 
 
-def _workspace_context(request: HttpRequest, assessment: Assessment) -> dict[str, Any]:
+def _workspace_context(request: HttpRequest, assessment: Assessment, *, standard: str | None = None) -> dict[str, Any]:
+    """Everything the workspace shows, from one read of the whole assessment (selectors.workspace);
+    the cards are those of one standard, the progress panel covers them all."""
     actor = actor_of(request)
-    standard = request.GET.get("standard") or (assessment.standards[0] if assessment.standards else None)
+    standard = standard or request.GET.get("standard") or ""
     if standard not in assessment.standards:
         standard = assessment.standards[0]
-    space = selectors.workspace(actor=actor, assessment=assessment, standard=standard)
-    whole = selectors.workspace(actor=actor, assessment=assessment) if len(assessment.standards) > 1 else space
+    whole = selectors.workspace(actor=actor, assessment=assessment)
+    space = dataclasses.replace(whole, rows=tuple(r for r in whole.rows if r.question.standard == standard))
     is_team = assessment.lead_assessor_id == actor.user.pk or assessment.team.filter(pk=actor.user.pk).exists()
     return {
         "assessment": assessment, "space": space, "standard": standard, "language": page_language(),
-        "progress": whole.progress_by_standard(), "result": space.result,
+        "progress": whole.progress_by_standard(), "result": whole.result,
         "can_edit": actor.can(roles.ASSESSMENTS_CONDUCT) and is_team and assessment.status == Status.IN_PROGRESS,
         "is_lead": assessment.lead_assessor_id == actor.user.pk and actor.can(roles.ASSESSMENTS_CONDUCT),
         "evidence_form": EvidenceForm(), "reason_form": ReasonForm(),
@@ -106,12 +109,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _card(request: HttpRequest, assessment: Assessment, question_id: str, *,
           answer_form: AnswerForm | None = None, evidence_form: EvidenceForm | None = None,
           status: int = 200) -> HttpResponse:
-    space = selectors.workspace(actor=actor_of(request), assessment=assessment)
-    row = next(r for r in space.rows if r.question.id == question_id)
-    context = {**_workspace_context(request, assessment), "row": row, "answer_form": answer_form,
-               "evidence_form": evidence_form or EvidenceForm()}
+    standard = next((q.standard for q in selectors.assessed_questions(assessment) if q.id == question_id), None)
+    context = _workspace_context(request, assessment, standard=standard)
+    row = next(r for r in context["space"].rows if r.question.id == question_id)
+    context.update(row=row, answer_form=answer_form, evidence_form=evidence_form or EvidenceForm(), swap_progress=True)
     if request.headers.get("HX-Request"):
-        return render(request, "assessments/_question.html", context, status=status)
+        return render(request, "assessments/_card_response.html", context, status=status)
     if status >= 400:
         messages.error(request, _("The change was not saved; see the question %(id)s.") % {"id": question_id})
     return redirect(org_url(request, "assessments:detail", pk=assessment.pk) + f"?standard={row.question.standard}"

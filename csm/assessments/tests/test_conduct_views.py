@@ -159,3 +159,17 @@ def test_only_managers_see_the_correction_and_revocation_forms_on_the_report(ali
     assert f"/verify/{report.certificate.code}/" in managed
     read_only = bob.browser().get(url(f"reports/{report.pk}/")).content.decode()
     assert "Revoke the certificate" not in read_only and "Open a corrected revision" not in read_only
+
+
+def test_an_answer_refreshes_the_progress_panel_in_a_fixed_number_of_queries(alice, django_assert_max_num_queries):
+    assessment = open_assessment(alice, standards=("ISO10003",))
+    questions = assessed_questions(assessment)
+    client = alice.browser()
+    client.get(url(f"{assessment.pk}/"))
+    for question in questions[:5]:
+        conducting.save_answer(actor=alice.actor, assessment=assessment, question_id=question.id, score=1)
+    with django_assert_max_num_queries(25):
+        card = client.post(url(f"{assessment.pk}/answer/{questions[5].id}/"), {"score": "3"}, HTTP_HX_REQUEST="true")
+    body = card.content.decode()
+    assert 'id="progress" aria-labelledby="progress-title" hx-swap-oob="true"' in body
+    assert "6 / 25" in body
