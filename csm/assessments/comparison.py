@@ -23,7 +23,7 @@ Formulas, with I a snapshot's index (0-100), L its level (0-3) and s a question'
 
 Rows follow protocol order: standards in the order of protocol.STANDARDS and, within a standard,
 clauses in the order the snapshots list them (the protocol's). Clause labels read "ISO10002 7.4".
-Floats are not rounded here; `rounded` is the one rounding helper for display and exports.
+Floats are not rounded here; `rounding.rounded` is the one rounding helper for display and exports.
 
 No Django here: the selectors load the reports, this module computes, the views present.
 """
@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -45,13 +44,6 @@ ClauseKey = tuple[str, str]
 
 def clause_label(standard: str, clause: str) -> str:
     return f"{standard} {clause}"
-
-
-def rounded(value: float | None, places: int = 1) -> Decimal | None:
-    """A figure for display or export: Decimal, half away from zero, None stays None."""
-    if value is None:
-        return None
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

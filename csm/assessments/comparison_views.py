@@ -32,6 +32,7 @@ from csm.accounts.selectors import unit_tree
 from csm.assessments import comparison as c
 from csm.assessments import comparison_selectors as selectors
 from csm.assessments.models import Mode, Report
+from csm.assessments.rounding import rounded
 from csm.core import sheets
 
 PRIMARY, MUTED = "#1f5fa8", "#7a8a99"
@@ -100,7 +101,7 @@ def _layout(title: str, **extra: Any) -> dict[str, Any]:
 
 
 def _number(value: float | None, places: int = 1) -> float | None:
-    shown = c.rounded(value, places)
+    shown = rounded(value, places)
     return None if shown is None else float(shown)
 
 
@@ -117,8 +118,8 @@ def _progress_standards(result: c.Progress) -> Table:
         changes: Sequence[c.Change | None] = (None, *line.changes)
         for report, score, change in zip(result.reports, line.scores, changes, strict=True):
             rows.append((line.standard or _("Overall"), report.number, report.ends_on, _mode_label(report.mode),
-                         c.rounded(score.index) if score else None, score.level if score else None,
-                         score.n if score else None, c.rounded(change.index) if change else None,
+                         rounded(score.index) if score else None, score.level if score else None,
+                         score.n if score else None, rounded(change.index) if change else None,
                          change.level if change else None))
     return Table(_("Index and level per standard"), (
         _("Standard"), _("Report"), _("Period end"), _("Mode"), _("Index"), _("Level"), _("n questions"),
@@ -126,8 +127,8 @@ def _progress_standards(result: c.Progress) -> Table:
 
 
 def _progress_clauses(result: c.Progress) -> Table:
-    rows = tuple((line.label, *(Counted(c.rounded(v.index), v.n) if v else None for v in line.values),
-                  c.rounded(line.change)) for line in result.clauses)
+    rows = tuple((line.label, *(Counted(rounded(v.index), v.n) if v else None for v in line.values),
+                  rounded(line.change)) for line in result.clauses)
     header = (_("Clause"), *(r.number for r in result.reports), _("Change, first to last"))
     return Table(_("Index per clause"), header, rows)
 
@@ -164,20 +165,20 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 def _matrix(result: c.Benchmark) -> Table:
     header = (_("Clause"), *(u.unit_name for u in result.units), _("Mean"), _("Minimum"), _("Maximum"),
               _("n units"))
-    rows = tuple((row.label, *(Counted(c.rounded(cell.index), cell.n) if cell else None for cell in row.cells),
-                  c.rounded(row.mean), c.rounded(row.minimum), c.rounded(row.maximum), row.n)
+    rows = tuple((row.label, *(Counted(rounded(cell.index), cell.n) if cell else None for cell in row.cells),
+                  rounded(row.mean), rounded(row.minimum), rounded(row.maximum), row.n)
                  for row in result.rows)
     return Table(_("Clause index by unit"), header, rows)
 
 
 def _unit_row(unit: c.UnitSummary) -> tuple[Any, ...]:
     return (unit.unit_name, unit.report.number, unit.report.ends_on, _mode_label(unit.report.mode),
-            Counted(c.rounded(unit.overall.index), unit.overall.n), unit.overall.level)
+            Counted(rounded(unit.overall.index), unit.overall.n), unit.overall.level)
 
 
 def _unit_table(result: c.Benchmark) -> Table:
     """On the page: one column per standard, each cell the index with its n and rank."""
-    rows = tuple((*_unit_row(u), *(Counted(c.rounded(score.index), score.n, rank) if score else None
+    rows = tuple((*_unit_row(u), *(Counted(rounded(score.index), score.n, rank) if score else None
                                    for score, rank in zip(u.standards, u.ranks, strict=True)))
                  for u in result.units)
     return Table(_("Units: overall result and rank per standard"), (*_unit_header(), *result.standards), rows,
@@ -189,7 +190,7 @@ def _unit_export(result: c.Benchmark) -> Table:
     header = (*_unit_header(), *(label for s in result.standards for label in (
         _("%(standard)s index") % {"standard": s}, _("%(standard)s rank") % {"standard": s})))
     rows = tuple((*_unit_row(u), *(cell for score, rank in zip(u.standards, u.ranks, strict=True)
-                                   for cell in (c.rounded(score.index) if score else None, rank)))
+                                   for cell in (rounded(score.index) if score else None, rank)))
                  for u in result.units)
     return Table(_("Units"), header, rows)
 
@@ -244,8 +245,8 @@ def benchmark_page(request: HttpRequest) -> HttpResponse:
 # Self-assessment against independent assessment ----------------------------------------------------
 
 def _differences(effective: c.Difference, claimed: c.Difference) -> tuple[Decimal | None, ...]:
-    return (c.rounded(effective.calibration, 2), c.rounded(effective.bias, 2),
-            c.rounded(claimed.calibration, 2), c.rounded(claimed.bias, 2))
+    return (rounded(effective.calibration, 2), rounded(effective.bias, 2),
+            rounded(claimed.calibration, 2), rounded(claimed.bias, 2))
 
 
 def _difference_header() -> tuple[str, ...]:
@@ -254,10 +255,10 @@ def _difference_header() -> tuple[str, ...]:
 
 def _gap_standards(result: c.Gap) -> Table:
     mine, theirs = result.self_report, result.independent_report
-    overall = (_("Overall"), result.overall_effective.n, c.rounded(mine.overall_index), mine.overall_level,
-               c.rounded(theirs.overall_index), theirs.overall_level,
+    overall = (_("Overall"), result.overall_effective.n, rounded(mine.overall_index), mine.overall_level,
+               rounded(theirs.overall_index), theirs.overall_level,
                *_differences(result.overall_effective, result.overall_claimed))
-    rows = tuple((r.label, r.effective.n, c.rounded(r.self_index), r.self_level, c.rounded(r.independent_index),
+    rows = tuple((r.label, r.effective.n, rounded(r.self_index), r.self_level, rounded(r.independent_index),
                   r.independent_level, *_differences(r.effective, r.claimed)) for r in result.standards)
     return Table(_("Per standard"), (
         _("Standard"), _("n questions"), _("Self index"), _("Self level"), _("Independent index"),
@@ -265,7 +266,7 @@ def _gap_standards(result: c.Gap) -> Table:
 
 
 def _gap_clauses(result: c.Gap) -> Table:
-    rows = tuple((r.label, r.effective.n, c.rounded(r.self_index), c.rounded(r.independent_index),
+    rows = tuple((r.label, r.effective.n, rounded(r.self_index), rounded(r.independent_index),
                   *_differences(r.effective, r.claimed)) for r in result.clauses)
     return Table(_("Per clause"), (_("Clause"), _("n questions"), _("Self index"), _("Independent index"),
                                    *_difference_header()), rows)

@@ -23,7 +23,8 @@ from django.utils import formats, translation
 from django.utils.translation import gettext
 from matplotlib.figure import Figure
 
-from csm.assessments.report_model import rounded, standard_number
+from csm.assessments.report_model import standard_number
+from csm.assessments.rounding import rounded
 
 FONTS = ["DejaVu Sans", "Noto Sans CJK SC"]  # matplotlib ships DejaVu Sans; Chinese falls through per glyph
 WIDTH_INCHES = 6.6

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from csm.assessments import live_metrics
 from csm.assessments.models import EvidenceType, Mode
 from csm.assessments.protocol import Protocol, localized
+from csm.assessments.rounding import percent, rounded
 
 INDEX_STEP = Decimal("0.1")
 WHOLE = Decimal("1")
@@ -39,20 +40,6 @@ STANDARD_NAMES = {
 
 # The live figures, named for a reader: one table, kept by live_metrics.
 METRIC_LABELS = live_metrics.METRIC_LABELS
-
-
-def rounded(value: float | None, step: Decimal = INDEX_STEP) -> Decimal | None:
-    """`value` to `step` (one decimal by default), half up; None stays None."""
-    if value is None:
-        return None
-    return Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
-
-
-def percent(share: float | None) -> Decimal | None:
-    """A share 0-1 as a whole percent, half up: 9/11 → 82."""
-    if share is None:
-        return None
-    return (Decimal(str(share)) * 100).quantize(WHOLE, rounding=ROUND_HALF_UP)
 
 
 def level_label(level: int | None) -> str:

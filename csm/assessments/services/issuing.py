@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from csm.assessments.models import (
     Status,
 )
 from csm.assessments.protocol import localized
+from csm.assessments.rounding import rounded
 from csm.assessments.scoring import MAX_SCORE, AssessmentResult, score_assessment
 from csm.assessments.selectors import (
     answer_records,
@@ -71,13 +73,13 @@ def sign_off(*, actor: Actor, assessment: Assessment) -> Report:
     report = Report.objects.create(
         organization_id=actor.organization_id, assessment=assessment, number=number, snapshot=snapshot,
         digest=digest(snapshot), overall_level=result.overall_level,
-        overall_index=round(result.overall_index, 1), issued_at=now, issued_by=actor.user, supersedes=superseded)
+        overall_index=rounded(result.overall_index) or Decimal(0), issued_at=now, issued_by=actor.user, supersedes=superseded)
     if certificate is not None:
         Certificate.objects.create(organization_id=actor.organization_id, report=report, **certificate)
     _raise_improvement_items(assessment, report, result, now)
     Assessment.objects.filter(pk=assessment.pk).update(status=Status.ISSUED, updated_at=now)
     record_event(organization_id=actor.organization_id, actor=actor.user, action="assessment.issued", obj=report,
-                 changes={"level": [None, result.overall_level], "index": [None, round(result.overall_index, 1)]})
+                 changes={"level": [None, result.overall_level], "index": [None, str(rounded(result.overall_index))]})
     return report
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from csm.assessments import rounding
 from csm.assessments.protocol import localized
 
 register = template.Library()
@@ -31,4 +32,4 @@ def get(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{round(100 * value)} %"
+    return "—" if value is None else f"{rounding.percent(value)} %"

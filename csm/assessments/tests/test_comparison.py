@@ -26,8 +26,8 @@ from csm.assessments.comparison import (
     gap,
     pair_reports,
     progress,
-    rounded,
 )
+from csm.assessments.rounding import rounded
 from csm.assessments.tests.comparison_fixtures import answer, make_snapshot
 
 I2, I4, I1 = "ISO10002", "ISO10004", "ISO10001"

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from csm.assessments import report_model, report_render
+from csm.assessments import report_render, rounding
 from csm.assessments.models import Certificate
 from csm.assessments.tests.report_fixtures import CODE, make_snapshot, report_protocol
 
@@ -40,14 +40,14 @@ def view(snapshot, protocol, language="en", **options):
     (100, Decimal("100.0")), (None, None),
 ])
 def test_indices_round_half_up_to_one_decimal(value, shown):
-    assert report_model.rounded(value) == shown
+    assert rounding.rounded(value) == shown
 
 
 @pytest.mark.parametrize(("share", "shown"), [
     (9 / 11, Decimal("82")), (6 / 11, Decimal("55")), (0.125, Decimal("13")), (0.005, Decimal("1")), (1, Decimal("100")),
 ])
 def test_attainments_round_half_up_to_whole_percent(share, shown):
-    assert report_model.percent(share) == shown
+    assert rounding.percent(share) == shown
 
 
 def figures(row):

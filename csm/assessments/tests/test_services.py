@@ -233,3 +233,4 @@ def test_revoking_a_certificate_needs_a_reason_and_a_manager(alice, bob):
 ])
 def test_add_months(day, months, expected):
     assert issuing.add_months(day, months) == expected
+
